@@ -1,0 +1,54 @@
+# One entry point for the whole monorepo. Needs only Python 3.11+ and make:
+# uv is installed into .tools/ on first use when it is not already on PATH.
+#   make run P=crud-api     serve one project with auto-reload
+#   make test               run every project's tests
+#   make test P=crud-api    run one project's tests
+#   make lint               ruff + mypy, as CI runs them
+
+PROJECTS := shared crud-api
+P ?= crud-api
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTHON ?= python3
+
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+PKG = $(subst -,_,$(P))
+
+.PHONY: help setup run test lint format clean
+
+help:
+	@sed -n '2,7p' Makefile
+
+$(CURDIR)/.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+.venv/.synced: $(UV) pyproject.toml uv.lock $(wildcard */pyproject.toml)
+	$(UV) sync --all-packages --frozen
+	@touch $@
+
+setup: .venv/.synced
+
+run: setup
+	@test -d "$(P)/src/$(PKG)" || { echo "unknown project '$(P)'; choose one of: $(filter-out shared,$(PROJECTS))"; exit 2; }
+	$(UV) run --frozen uvicorn $(PKG).main:create_app --factory --reload \
+		--reload-dir $(P)/src --reload-dir shared/src --host $(HOST) --port $(PORT)
+
+test: setup
+ifeq ($(origin P),command line)
+	$(UV) run --frozen pytest $(P) $(ARGS)
+else
+	@set -e; for p in $(PROJECTS); do echo "== $$p"; $(UV) run --frozen pytest $$p $(ARGS); done
+endif
+
+lint: setup
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy $(foreach p,$(PROJECTS),$(p)/src)
+
+format: setup
+	$(UV) run --frozen ruff format .
+	$(UV) run --frozen ruff check --fix .
+
+clean:
+	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache

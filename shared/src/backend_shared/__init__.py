@@ -1,0 +1,1 @@
+"""What every service in the monorepo imports: settings, db, auth, errors, middleware, limits."""

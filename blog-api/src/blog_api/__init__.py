@@ -1,0 +1,1 @@
+"""blog-api: the RealWorld (Conduit) API."""

@@ -1,0 +1,1 @@
+"""Pydantic models: request bodies, responses, and stored-document helpers."""

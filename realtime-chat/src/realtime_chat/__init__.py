@@ -1,0 +1,1 @@
+"""realtime-chat: Socket.IO chat over FastAPI."""

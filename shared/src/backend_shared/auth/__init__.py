@@ -1,0 +1,1 @@
+"""Authentication: password hashing, access tokens, refresh tokens, request dependencies."""

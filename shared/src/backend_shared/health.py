@@ -1,0 +1,54 @@
+"""Liveness (`/health`: the process answers) and readiness (`/ready`: its backends do)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+logger = logging.getLogger("backend_shared.health")
+
+router = APIRouter(tags=["health"])
+
+CHECK_TIMEOUT_SECONDS = 2.0
+
+
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    status: Literal["ready", "unavailable"]
+    checks: dict[str, Literal["ok", "down", "not configured"]]
+
+
+@router.get("/health", summary="Liveness: the process is up")
+async def health() -> Health:
+    return Health()
+
+
+@router.get(
+    "/ready",
+    summary="Readiness: MongoDB and Redis answer",
+    responses={503: {"model": Readiness, "description": "A backend does not answer"}},
+)
+async def ready(request: Request) -> JSONResponse:
+    state = request.app.state
+    checks: dict[str, Literal["ok", "down", "not configured"]] = {}
+    for name, handle in (("mongodb", state.mongo), ("redis", getattr(state, "redis", None))):
+        if handle is None:
+            checks[name] = "not configured"
+            continue
+        try:
+            await asyncio.wait_for(handle.ping(), CHECK_TIMEOUT_SECONDS)
+            checks[name] = "ok"
+        except Exception as exc:  # any failure means "not ready"; say which backend
+            logger.warning("readiness: %s is down: %s", name, exc)
+            checks[name] = "down"
+    ready = all(value != "down" for value in checks.values())
+    body = Readiness(status="ready" if ready else "unavailable", checks=checks)
+    return JSONResponse(body.model_dump(), status_code=200 if ready else 503)

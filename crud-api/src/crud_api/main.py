@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from backend_shared.app import create_service_app
-from backend_shared.db import Database
 from fastapi import FastAPI
 
+from backend_shared.accounts import service as accounts
+from backend_shared.accounts.router import auth_router, users_router
+from backend_shared.app import create_service_app
+from backend_shared.db import Database
 from crud_api.config import Settings, get_settings
-from crud_api.routers import auth, tasks, users
+from crud_api.routers import tasks
 from crud_api.services import tasks as task_service
-from crud_api.services import users as user_service
 
 DESCRIPTION = """
 A task manager: sign up, log in, and keep a list of tasks only you can see.
@@ -21,7 +22,7 @@ Errors are `application/problem+json` (RFC 9457).
 
 
 async def ensure_indexes(db: Database) -> None:
-    await user_service.ensure_indexes(db)
+    await accounts.ensure_indexes(db)
     await task_service.ensure_indexes(db)
 
 
@@ -30,6 +31,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         settings or get_settings(),
         title="crud-api",
         description=DESCRIPTION,
-        routers=[auth.router, users.router, tasks.router],
+        routers=[auth_router, users_router, tasks.router],
         ensure_indexes=ensure_indexes,
     )

@@ -6,10 +6,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
 from backend_shared.clock import UtcDatetime
 from backend_shared.ids import ObjectIdStr
 from backend_shared.models import StrictModel
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 
 class TaskStatus(StrEnum):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
+from fastapi import APIRouter, Query, status
+
+from backend_shared.accounts.dependencies import CurrentUserId
 from backend_shared.deps import DbDep
 from backend_shared.openapi import error_responses
 from backend_shared.pagination import Page, PageDep
-from fastapi import APIRouter, Query, status
-
-from crud_api.dependencies import OwnedTask, OwnerId
+from crud_api.dependencies import OwnedTask
 from crud_api.models.tasks import TaskCreate, TaskFilters, TaskPublic, TaskUpdate
 from crud_api.services import tasks
 
@@ -22,13 +23,13 @@ router = APIRouter(prefix="/tasks", tags=["tasks"])
     summary="Create a task",
     responses=error_responses(401, 422),
 )
-async def create_task(data: TaskCreate, owner_id: OwnerId, db: DbDep) -> TaskPublic:
+async def create_task(data: TaskCreate, owner_id: CurrentUserId, db: DbDep) -> TaskPublic:
     return TaskPublic.from_doc(await tasks.create_task(db=db, owner_id=owner_id, data=data))
 
 
 @router.get("", summary="List my tasks", responses=error_responses(401, 422))
 async def list_tasks(
-    owner_id: OwnerId,
+    owner_id: CurrentUserId,
     db: DbDep,
     page: PageDep,
     filters: Annotated[TaskFilters, Query()],

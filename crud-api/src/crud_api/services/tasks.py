@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from bson import ObjectId
+from pymongo import ASCENDING, DESCENDING, ReturnDocument
+
 from backend_shared.clock import utcnow
 from backend_shared.db import Database
 from backend_shared.errors import NotFound
 from backend_shared.ids import parse_object_id
 from backend_shared.pagination import PageParams
-from bson import ObjectId
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
-
 from crud_api.models.tasks import (
     PRIORITY_RANK,
     TaskCreate,

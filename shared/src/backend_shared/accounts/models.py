@@ -5,18 +5,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from backend_shared.ids import ObjectIdStr
-from backend_shared.models import StrictModel
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from backend_shared.ids import ObjectIdStr
+from backend_shared.models import StrictModel
+
 Password = Annotated[str, Field(min_length=8, max_length=128, examples=["correct-horse-battery"])]
-FullName = Annotated[str, Field(min_length=1, max_length=100, examples=["Ada Lovelace"])]
+DisplayName = Annotated[str, Field(min_length=1, max_length=100, examples=["Ada"])]
 
 
 class SignupIn(StrictModel):
     email: EmailStr = Field(examples=["ada@example.com"])
     password: Password
-    full_name: FullName | None = None
+    display_name: DisplayName | None = None
 
 
 class LoginIn(StrictModel):
@@ -32,7 +33,7 @@ class RefreshIn(StrictModel):
 class UserUpdate(StrictModel):
     """Changing the email or the password needs the current password."""
 
-    full_name: FullName | None = None
+    display_name: DisplayName | None = None
     email: EmailStr | None = None
     password: Password | None = None
     current_password: str | None = Field(default=None, min_length=1, max_length=1024)
@@ -53,7 +54,7 @@ class UserPublic(BaseModel):
             "example": {
                 "id": "665f1c2ab1e4c2a1d3f0e9b7",
                 "email": "ada@example.com",
-                "full_name": "Ada Lovelace",
+                "display_name": "Ada",
                 "created_at": "2026-11-21T09:30:00Z",
             }
         }
@@ -61,12 +62,14 @@ class UserPublic(BaseModel):
 
     id: ObjectIdStr
     email: str
-    full_name: str | None
+    display_name: str | None
     created_at: datetime
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> UserPublic:
-        return cls(id=doc["_id"], **{k: doc.get(k) for k in ("email", "full_name", "created_at")})
+        return cls(
+            id=doc["_id"], **{k: doc.get(k) for k in ("email", "display_name", "created_at")}
+        )
 
 
 class TokenPair(BaseModel):

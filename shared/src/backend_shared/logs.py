@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
@@ -26,9 +27,6 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        request_id = request_id_var.get()
-        if request_id is not None:
-            entry["request_id"] = request_id
         for key, value in record.__dict__.items():
             if key not in _STANDARD_ATTRS and not key.startswith("_"):
                 entry[key] = value
@@ -37,8 +35,26 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
+def _stamp_request_id(
+    factory: Callable[..., logging.LogRecord],
+) -> Callable[..., logging.LogRecord]:
+    def make_record(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = factory(*args, **kwargs)
+        request_id = request_id_var.get()
+        if request_id is not None:
+            record.request_id = request_id
+        return record
+
+    make_record._stamps_request_id = True  # type: ignore[attr-defined]
+    return make_record
+
+
 def configure_logging(level: str = "INFO") -> None:
-    """Send the root logger's output, as JSON lines, to stderr (idempotent)."""
+    """Send the root logger's output, as JSON lines, to stderr (idempotent). Every record
+    made while a request is handled carries its `request_id`."""
+    factory = logging.getLogRecordFactory()
+    if not getattr(factory, "_stamps_request_id", False):
+        logging.setLogRecordFactory(_stamp_request_id(factory))
     root = logging.getLogger()
     root.setLevel(level.upper())
     for handler in root.handlers:

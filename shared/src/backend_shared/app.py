@@ -5,11 +5,12 @@ opens MongoDB and Redis once and closes them on shutdown."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi.routing import APIRoute
 from starlette.middleware.cors import CORSMiddleware
 
 from backend_shared.auth.refresh import RefreshTokenStore
@@ -23,6 +24,7 @@ from backend_shared.middleware import (
     RequestContextMiddleware,
     SecurityHeadersMiddleware,
 )
+from backend_shared.openapi import error_responses
 from backend_shared.ratelimit import RateLimiter
 from backend_shared.redis import connect_redis
 from backend_shared.settings import BaseServiceSettings, ConfigError
@@ -48,8 +50,13 @@ def create_service_app(
     extra_lifespan: ExtraLifespan = _no_extra_lifespan,
     error_renderer: ErrorRenderer = render_problem_json,
     openapi_tags: list[dict[str, Any]] | None = None,
+    body_error_responses: Mapping[int | str, dict[str, Any]] | None = None,
 ) -> FastAPI:
-    """Build a service app. Exits with a one-line reason if the settings are unsafe."""
+    """Build a service app. Exits with a one-line reason if the settings are unsafe.
+
+    Every route that reads a body can fail before its code runs (undecodable bytes: 400,
+    too large: 413); `body_error_responses` documents those on each such route, in the
+    project's error format (problem+json unless given)."""
     configure_logging(settings.log_level)
     try:
         settings.check()
@@ -111,7 +118,17 @@ def create_service_app(
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.is_production)
     app.add_middleware(RequestContextMiddleware)
 
+    body_errors = (
+        error_responses(400, 413) if body_error_responses is None else body_error_responses
+    )
     app.include_router(health_router)
     for router in routers:
+        _document_body_errors(router, body_errors)
         app.include_router(router)
     return app
+
+
+def _document_body_errors(router: APIRouter, responses: Mapping[int | str, dict[str, Any]]) -> None:
+    for route in router.routes:
+        if isinstance(route, APIRoute) and route.body_field is not None:
+            route.responses = {**responses, **route.responses}

@@ -1,1 +1,1 @@
-"""realtime-chat: Socket.IO chat over FastAPI."""
+"""realtime-chat: Socket.IO chat with rooms, history and presence that scales out over Redis."""

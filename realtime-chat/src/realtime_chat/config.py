@@ -1,0 +1,33 @@
+"""realtime-chat settings: the shared ones, plus the knobs of the live side."""
+
+from functools import lru_cache
+
+from pydantic import Field
+
+from backend_shared.settings import BaseServiceSettings
+
+
+class Settings(BaseServiceSettings):
+    service_name: str = "realtime-chat"
+    mongodb_db: str = "realtime_chat"
+
+    # A message body is 1 to this many characters.
+    message_max_chars: int = Field(default=4000, ge=1, le=100_000)
+    # Flood control: at most this many `message:send` per user in the window (all instances).
+    flood_max_messages: int = Field(default=10, gt=0)
+    flood_window_seconds: int = Field(default=5, gt=0)
+    # One `typing` broadcast per connection and room in this many seconds at most.
+    typing_throttle_seconds: float = Field(default=1.0, ge=0)
+    # Presence: each instance refreshes its connections every heartbeat; an entry not
+    # refreshed for the TTL (a crashed instance) is swept and announced offline.
+    presence_heartbeat_seconds: float = Field(default=5.0, gt=0)
+    presence_ttl_seconds: float = Field(default=15.0, gt=0)
+    # Engine.IO: liveness pings, and the largest packet a client may send.
+    socketio_ping_interval_seconds: float = Field(default=25.0, gt=0)
+    socketio_ping_timeout_seconds: float = Field(default=20.0, gt=0)
+    socketio_max_packet_bytes: int = Field(default=64_000, ge=1024)
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

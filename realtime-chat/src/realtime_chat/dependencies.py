@@ -1,0 +1,57 @@
+"""realtime-chat's dependencies: the room the path names, checked once against the caller
+(visible, member, owner), and the live side's helpers the routes notify."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from backend_shared.accounts.dependencies import CurrentUserId
+from backend_shared.deps import DbDep
+from backend_shared.errors import Forbidden
+from realtime_chat.config import Settings
+from realtime_chat.realtime.broadcast import Broadcaster
+from realtime_chat.services import rooms
+from realtime_chat.services.membership_cache import MembershipCache
+
+RoomIdPath = Annotated[
+    str, Path(description="The room's id", examples=["665f1c2ab1e4c2a1d3f0e9b7"])
+]
+
+
+async def visible_room(room_id: RoomIdPath, user_id: CurrentUserId, db: DbDep) -> rooms.RoomAccess:
+    """A public room, or a private one I belong to; anything else is 404."""
+    return await rooms.get_visible_room(db=db, user_id=user_id, room_id=room_id)
+
+
+VisibleRoom = Annotated[rooms.RoomAccess, Depends(visible_room)]
+
+
+async def member_room(access: VisibleRoom) -> rooms.RoomAccess:
+    if access.membership is None:
+        raise Forbidden("Join the room first")
+    return access
+
+
+MemberRoom = Annotated[rooms.RoomAccess, Depends(member_room)]
+
+
+def get_settings_of_app(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_membership_cache(request: Request) -> MembershipCache:
+    cache: MembershipCache = request.app.state.members
+    return cache
+
+
+def get_broadcaster(request: Request) -> Broadcaster:
+    broadcaster: Broadcaster = request.app.state.chat.broadcast
+    return broadcaster
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_of_app)]
+MembershipCacheDep = Annotated[MembershipCache, Depends(get_membership_cache)]
+BroadcasterDep = Annotated[Broadcaster, Depends(get_broadcaster)]

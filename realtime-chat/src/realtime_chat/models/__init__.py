@@ -1,0 +1,1 @@
+"""Pydantic models: REST bodies and responses, Socket.IO event payloads."""

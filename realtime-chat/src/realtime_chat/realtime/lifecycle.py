@@ -1,0 +1,83 @@
+"""Start and stop the live side with the app: attach the backends the lifespan opened,
+start the message bus listener and the presence heartbeat, and on shutdown announce this
+instance's users offline instead of leaving them to expire."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from realtime_chat.realtime.presence import Presence
+from realtime_chat.realtime.server import Backends, ChatSocketServer
+from realtime_chat.services.membership_cache import MembershipCache
+
+logger = logging.getLogger("realtime_chat.presence")
+
+
+async def heartbeat(chat: ChatSocketServer, presence: Presence, interval: float) -> None:
+    """Refresh this instance's presence entries, and sweep entries nobody refreshes."""
+    broadcast = chat.broadcast
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            for entry in await presence.refresh(chat.local_entries()):
+                name = await presence.name_of(entry.user_id)
+                await broadcast.presence_changed(entry.room_id, entry.user_id, name, online=True)
+            for entry in await presence.sweep():
+                name = await presence.name_of(entry.user_id)
+                await broadcast.presence_changed(entry.room_id, entry.user_id, name, online=False)
+        except Exception:  # a Redis hiccup must not end the heartbeat
+            logger.exception("presence heartbeat failed; retrying next beat")
+
+
+@asynccontextmanager
+async def run_chat(app: FastAPI, chat: ChatSocketServer) -> AsyncIterator[None]:
+    settings = chat.settings
+    redis = app.state.redis
+    if redis is None:
+        raise SystemExit(
+            "refusing to start: realtime-chat keeps presence in Redis; set REDIS_URL "
+            "or leave REDIS_EMBEDDED on"
+        )
+    presence = Presence(
+        redis.client, namespace=settings.service_name, ttl_seconds=settings.presence_ttl_seconds
+    )
+    members = MembershipCache(redis.client, namespace=settings.service_name)
+    chat.bind(
+        Backends(
+            db=app.state.db,
+            tokens=app.state.tokens,
+            limiter=app.state.rate_limiter,
+            presence=presence,
+            members=members,
+        )
+    )
+    app.state.members = members
+    sio = chat.sio
+    if not sio.manager_initialized:  # subscribe to the bus now, not at the first connection
+        sio.manager_initialized = True
+        sio.manager.initialize()
+    beat = asyncio.create_task(heartbeat(chat, presence, settings.presence_heartbeat_seconds))
+    try:
+        yield
+    finally:
+        beat.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await beat
+        for entry in chat.local_entries():
+            with contextlib.suppress(Exception):
+                if await presence.leave(entry):
+                    name = await presence.name_of(entry.user_id)
+                    await chat.broadcast.presence_changed(
+                        entry.room_id, entry.user_id, name, online=False
+                    )
+        bus = getattr(sio.manager, "thread", None)
+        if bus is not None:
+            bus.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await bus

@@ -1,0 +1,270 @@
+"""The Socket.IO server: who may connect, and what each event does.
+
+One Socket.IO room per chat room, named by the room's id. Sending a message costs one
+insert and one `emit` to that room, whatever the number of recipients: python-socketio
+encodes the packet once and hands the same bytes to every connection. With `REDIS_URL`
+set, `AsyncRedisManager` publishes each emit so the other instances deliver it to their
+own connections (see docs/learning/scaling-out-with-a-message-bus.md).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+import socketio
+from bson import ObjectId
+
+import backend_shared.accounts.service as accounts
+from backend_shared.auth.tokens import TokenService
+from backend_shared.db import Database
+from backend_shared.errors import NotFound, Unauthorized
+from backend_shared.ids import parse_object_id
+from backend_shared.ratelimit import RateLimiter
+from realtime_chat.config import Settings
+from realtime_chat.models.events import ReadUpTo, RoomRef, SendMessage, Typing
+from realtime_chat.models.messages import MessagePublic
+from realtime_chat.realtime.acks import Ack, EventError, acknowledged
+from realtime_chat.realtime.broadcast import Broadcaster
+from realtime_chat.realtime.presence import Entry, Presence
+from realtime_chat.realtime.typing_throttle import TypingThrottle
+from realtime_chat.services import messages, rooms
+from realtime_chat.services.membership_cache import MembershipCache
+
+logger = logging.getLogger("realtime_chat.socket")
+
+
+@dataclass(frozen=True, slots=True)
+class ChatUser:
+    """Who is behind a connection, checked once at connect."""
+
+    id: ObjectId
+    id_str: str
+    display_name: str | None
+
+
+@dataclass(slots=True)
+class Backends:
+    """What the handlers use, opened by the app's lifespan and attached by `bind`."""
+
+    db: Database
+    tokens: TokenService
+    limiter: RateLimiter
+    presence: Presence
+    members: MembershipCache
+
+
+def build_socketio_server(settings: Settings) -> socketio.AsyncServer:
+    manager = (
+        socketio.AsyncRedisManager(settings.redis_url, channel=f"{settings.service_name}:socketio")
+        if settings.redis_url
+        else None
+    )
+    return socketio.AsyncServer(
+        async_mode="asgi",
+        client_manager=manager,
+        # None: only pages served from this origin (and non-browser clients) may connect.
+        cors_allowed_origins=settings.cors_origins or None,
+        ping_interval=settings.socketio_ping_interval_seconds,
+        ping_timeout=settings.socketio_ping_timeout_seconds,
+        max_http_buffer_size=settings.socketio_max_packet_bytes,
+        logger=False,
+        engineio_logger=False,
+    )
+
+
+class ChatSocketServer:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.sio = build_socketio_server(settings)
+        self.broadcast = Broadcaster(self.sio)
+        self._backends: Backends | None = None
+        self._users: dict[str, ChatUser] = {}  # sid -> user, for this instance's connections
+        self._typing = TypingThrottle(settings.typing_throttle_seconds)
+        self.sio.on("connect", self.on_connect)
+        self.sio.on("disconnect", self.on_disconnect)
+        for event, handler in (
+            ("join", self.on_join),
+            ("leave", self.on_leave),
+            ("message:send", self.on_send),
+            ("typing", self.on_typing),
+            ("presence", self.on_presence),
+            ("read", self.on_read),
+        ):
+            self.sio.on(event, acknowledged(event, handler))
+
+    def bind(self, backends: Backends) -> None:
+        self._backends = backends
+        self.broadcast.presence = backends.presence
+
+    @property
+    def backends(self) -> Backends:
+        if self._backends is None:
+            raise RuntimeError("the chat's Socket.IO server is used before the app started")
+        return self._backends
+
+    # Connections
+
+    async def on_connect(self, sid: str, environ: dict[str, Any], auth: Any) -> None:
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if not isinstance(token, str) or not token:
+            raise socketio.exceptions.ConnectionRefusedError(
+                'Send your access token in the auth payload: {"token": "<access_token>"}'
+            )
+        backends = self.backends
+        try:
+            principal = backends.tokens.verify_access_token(token)
+        except Unauthorized as exc:
+            raise socketio.exceptions.ConnectionRefusedError(exc.detail) from None
+        user_id = parse_object_id(principal.id)
+        user = await accounts.get_user(db=backends.db, user_id=user_id) if user_id else None
+        if user is None:
+            raise socketio.exceptions.ConnectionRefusedError("The account no longer exists")
+        chat_user = ChatUser(
+            id=user["_id"], id_str=str(user["_id"]), display_name=user.get("display_name")
+        )
+        self._users[sid] = chat_user
+        await backends.presence.remember_name(chat_user.id_str, chat_user.display_name)
+
+    async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        user = self._users.pop(sid, None)
+        self._typing.forget(sid)
+        if user is None:
+            return
+        for room_id in self.joined_rooms(sid):
+            await self._leave_presence(Entry(room_id=room_id, user_id=user.id_str, sid=sid), user)
+
+    def joined_rooms(self, sid: str) -> list[str]:
+        return [room for room in self.sio.rooms(sid) if room != sid]
+
+    def local_entries(self) -> list[Entry]:
+        """Every (room, connection) this instance holds, from Socket.IO's own room table:
+        a connection removed from a room by another instance drops out of it too."""
+        entries = []
+        for room, participants in self.sio.manager.rooms.get("/", {}).items():
+            for sid in participants:
+                user = self._users.get(sid)
+                if room is not None and room != sid and user is not None:
+                    entries.append(Entry(room_id=room, user_id=user.id_str, sid=sid))
+        return entries
+
+    def _user(self, sid: str) -> ChatUser:
+        user = self._users.get(sid)
+        if user is None:  # a handler running after its connection closed
+            raise EventError("not_connected", "This connection is closed")
+        return user
+
+    def _require_joined(self, sid: str, room_id: str) -> None:
+        if room_id not in self.sio.rooms(sid):
+            raise EventError("not_joined", "Join the room first (the `join` event)")
+
+    # Events
+
+    async def on_join(self, sid: str, payload: Any) -> Ack:
+        room_id = RoomRef.model_validate(payload).room_id
+        user = self._user(sid)
+        backends = self.backends
+        object_id = ObjectId(room_id)
+
+        async def load_members() -> list[ObjectId]:
+            return await rooms.member_ids(db=backends.db, room_id=object_id)
+
+        if not await backends.members.is_member(object_id, user.id, load=load_members):
+            # Only the refusal looks at the room, to say which of two things went wrong.
+            access = await rooms.get_visible_room(db=backends.db, user_id=user.id, room_id=room_id)
+            if access.membership is None:
+                raise EventError("not_a_member", f"Join the room first: POST /rooms/{room_id}/join")
+        await self.sio.enter_room(sid, room_id)
+        entry = Entry(room_id=room_id, user_id=user.id_str, sid=sid)
+        if await backends.presence.enter(entry):
+            await self.broadcast.presence_changed(
+                room_id, user.id_str, user.display_name, online=True, skip_sid=sid
+            )
+        online = await backends.presence.online(room_id)
+        return {
+            "room_id": room_id,
+            "online": [{"id": u.user_id, "display_name": u.display_name} for u in online],
+        }
+
+    async def on_leave(self, sid: str, payload: Any) -> Ack:
+        room_id = RoomRef.model_validate(payload).room_id
+        user = self._user(sid)
+        if room_id in self.sio.rooms(sid):
+            await self.sio.leave_room(sid, room_id)
+            self._typing.forget(sid, room_id)
+            await self._leave_presence(Entry(room_id=room_id, user_id=user.id_str, sid=sid), user)
+        return {"room_id": room_id}
+
+    async def _leave_presence(self, entry: Entry, user: ChatUser) -> None:
+        if await self.backends.presence.leave(entry):
+            await self.broadcast.presence_changed(
+                entry.room_id, user.id_str, user.display_name, online=False
+            )
+
+    async def on_send(self, sid: str, payload: Any) -> Ack:
+        data = SendMessage.model_validate(payload)
+        user = self._user(sid)
+        self._require_joined(sid, data.room_id)
+        settings = self.settings
+        body = messages.check_body(data.body, max_chars=settings.message_max_chars)
+        backends = self.backends
+        await backends.limiter.consume(
+            key=f"flood:{user.id_str}",
+            limit=settings.flood_max_messages,
+            window_seconds=settings.flood_window_seconds,
+        )
+        doc = await messages.create_message(
+            db=backends.db,
+            room_id=ObjectId(data.room_id),
+            sender_id=user.id,
+            sender_name=user.display_name,
+            body=body,
+        )
+        message = MessagePublic.from_doc(doc).model_dump(mode="json")
+        # The sender has it in this ack; everyone else (their other tabs too) gets the event.
+        await self.sio.emit("message:new", message, to=data.room_id, skip_sid=sid)
+        return {"message": message}
+
+    async def on_typing(self, sid: str, payload: Any) -> Ack:
+        data = Typing.model_validate(payload)
+        user = self._user(sid)
+        self._require_joined(sid, data.room_id)
+        if not self._typing.allow(sid, data.room_id, typing=data.typing):
+            return {"sent": False}
+        event = {
+            "room_id": data.room_id,
+            "user": {"id": user.id_str, "display_name": user.display_name},
+            "typing": data.typing,
+        }
+        await self.sio.emit("typing", event, to=data.room_id, skip_sid=sid)
+        return {"sent": True}
+
+    async def on_presence(self, sid: str, payload: Any) -> Ack:
+        room_id = RoomRef.model_validate(payload).room_id
+        self._require_joined(sid, room_id)
+        online = await self.backends.presence.online(room_id)
+        return {
+            "room_id": room_id,
+            "online": [{"id": u.user_id, "display_name": u.display_name} for u in online],
+        }
+
+    async def on_read(self, sid: str, payload: Any) -> Ack:
+        data = ReadUpTo.model_validate(payload)
+        user = self._user(sid)
+        self._require_joined(sid, data.room_id)
+        db = self.backends.db
+        room_id = ObjectId(data.room_id)
+        membership = await rooms.get_membership(db=db, room_id=room_id, user_id=user.id)
+        if membership is None:
+            raise NotFound("Room not found")
+        message = await messages.get_room_message(
+            db=db, room_id=room_id, message_id=data.message_id
+        )
+        last_read, unread = await messages.mark_read(db=db, membership=membership, message=message)
+        await self.broadcast.read(data.room_id, user.id_str, str(last_read))
+        return {
+            "room_id": data.room_id,
+            "last_read_message_id": str(last_read),
+            "unread_count": unread,
+        }

@@ -1,0 +1,1 @@
+"""The chat's logic and queries; async, keyword-only arguments, shared domain errors."""

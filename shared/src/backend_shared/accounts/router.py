@@ -35,27 +35,39 @@ async def signup(data: SignupIn, db: DbDep) -> UserPublic:
     return UserPublic.from_doc(await service.create_user(db=db, data=data))
 
 
-async def _login(
-    request: Request,
-    db: DbDep,
-    tokens: TokenServiceDep,
-    refresh_tokens: RefreshTokensDep,
-    limiter: RateLimiterDep,
-    client_address: ClientAddressDep,
-    *,
-    email: str,
-    password: str,
-) -> TokenPair:
-    return await service.login(
-        db=db,
-        tokens=tokens,
-        refresh_tokens=refresh_tokens,
-        limiter=limiter,
-        settings=request.app.state.settings,
-        email=email,
-        password=password,
-        client_address=client_address,
-    )
+class Authenticator:
+    """Everything a log-in needs from the request, so both log-in routes share one call."""
+
+    def __init__(
+        self,
+        request: Request,
+        db: DbDep,
+        tokens: TokenServiceDep,
+        refresh_tokens: RefreshTokensDep,
+        limiter: RateLimiterDep,
+        client_address: ClientAddressDep,
+    ) -> None:
+        self.db = db
+        self.tokens = tokens
+        self.refresh_tokens = refresh_tokens
+        self.limiter = limiter
+        self.settings = request.app.state.settings
+        self.client_address = client_address
+
+    async def login(self, *, email: str, password: str) -> TokenPair:
+        return await service.login(
+            db=self.db,
+            tokens=self.tokens,
+            refresh_tokens=self.refresh_tokens,
+            limiter=self.limiter,
+            settings=self.settings,
+            email=email,
+            password=password,
+            client_address=self.client_address,
+        )
+
+
+AuthenticatorDep = Annotated[Authenticator, Depends()]
 
 
 @auth_router.post(
@@ -63,25 +75,8 @@ async def _login(
     summary="Log in with email and password (JSON)",
     responses=error_responses(401, 422, 429),
 )
-async def login(
-    data: LoginIn,
-    request: Request,
-    db: DbDep,
-    tokens: TokenServiceDep,
-    refresh_tokens: RefreshTokensDep,
-    limiter: RateLimiterDep,
-    client_address: ClientAddressDep,
-) -> TokenPair:
-    return await _login(
-        request,
-        db,
-        tokens,
-        refresh_tokens,
-        limiter,
-        client_address,
-        email=data.email,
-        password=data.password,
-    )
+async def login(data: LoginIn, authenticator: AuthenticatorDep) -> TokenPair:
+    return await authenticator.login(email=data.email, password=data.password)
 
 
 @auth_router.post(
@@ -91,24 +86,9 @@ async def login(
     responses=error_responses(401, 422, 429),
 )
 async def token(
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
-    request: Request,
-    db: DbDep,
-    tokens: TokenServiceDep,
-    refresh_tokens: RefreshTokensDep,
-    limiter: RateLimiterDep,
-    client_address: ClientAddressDep,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()], authenticator: AuthenticatorDep
 ) -> TokenPair:
-    return await _login(
-        request,
-        db,
-        tokens,
-        refresh_tokens,
-        limiter,
-        client_address,
-        email=form.username,
-        password=form.password,
-    )
+    return await authenticator.login(email=form.username, password=form.password)
 
 
 @auth_router.post(

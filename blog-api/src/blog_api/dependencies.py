@@ -1,0 +1,58 @@
+"""blog-api's dependencies: the signed-in user, the article a path names, its author check
+(in one place, for every route that changes an article), and the response cache."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import Depends, Path, Request
+
+from backend_shared.deps import DbDep
+from blog_api.auth import CurrentUserId, unauthorized
+from blog_api.config import Settings
+from blog_api.services import articles, users
+from blog_api.services.cache import ResponseCache
+
+SlugPath = Annotated[
+    str, Path(description="The article's slug", examples=["how-to-train-your-dragon"])
+]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_cache(request: Request) -> ResponseCache:
+    cache: ResponseCache = request.app.state.cache
+    return cache
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+CacheDep = Annotated[ResponseCache, Depends(get_cache)]
+
+
+async def current_user(user_id: CurrentUserId, db: DbDep) -> dict[str, Any]:
+    user = await users.get_user(db=db, user_id=user_id)
+    if user is None:  # a valid token for an account that is gone
+        raise unauthorized("is invalid")
+    return user
+
+
+CurrentUser = Annotated[dict[str, Any], Depends(current_user)]
+
+
+async def valid_article(slug: SlugPath, db: DbDep) -> dict[str, Any]:
+    return await articles.get_article(db=db, slug=slug)
+
+
+ArticleBySlug = Annotated[dict[str, Any], Depends(valid_article)]
+
+
+async def valid_authored_article(user_id: CurrentUserId, article: ArticleBySlug) -> dict[str, Any]:
+    # The user comes first: without a token the answer is 401, whether or not the slug exists.
+    articles.check_author(article=article, user_id=user_id)
+    return article
+
+
+AuthoredArticle = Annotated[dict[str, Any], Depends(valid_authored_article)]

@@ -1,0 +1,1 @@
+"""Pydantic models: RealWorld's request and response envelopes, and the field rules."""

@@ -19,11 +19,17 @@ from realtime_chat.services.membership_cache import MembershipCache
 logger = logging.getLogger("realtime_chat.presence")
 
 
-async def heartbeat(chat: ChatSocketServer, presence: Presence, interval: float) -> None:
-    """Refresh this instance's presence entries, and sweep entries nobody refreshes."""
+async def heartbeat(
+    chat: ChatSocketServer, presence: Presence, interval: float, stop: asyncio.Event
+) -> None:
+    """Refresh this instance's presence entries, and sweep entries nobody refreshes, until
+    `stop` is set. (A stop event, not task cancellation: redis-py can swallow a
+    cancellation that lands mid-command, and the loop would then beat on.)"""
     broadcast = chat.broadcast
-    while True:
-        await asyncio.sleep(interval)
+    while not stop.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=interval)
+            return
         try:
             for entry in await presence.refresh(chat.local_entries()):
                 name = await presence.name_of(entry.user_id)
@@ -62,13 +68,13 @@ async def run_chat(app: FastAPI, chat: ChatSocketServer) -> AsyncIterator[None]:
     if not sio.manager_initialized:  # subscribe to the bus now, not at the first connection
         sio.manager_initialized = True
         sio.manager.initialize()
-    beat = asyncio.create_task(heartbeat(chat, presence, settings.presence_heartbeat_seconds))
+    stop = asyncio.Event()
+    beat = asyncio.create_task(heartbeat(chat, presence, settings.presence_heartbeat_seconds, stop))
     try:
         yield
     finally:
-        beat.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await beat
+        stop.set()
+        await beat
         for entry in chat.local_entries():
             with contextlib.suppress(Exception):
                 if await presence.leave(entry):
@@ -79,5 +85,5 @@ async def run_chat(app: FastAPI, chat: ChatSocketServer) -> AsyncIterator[None]:
         bus = getattr(sio.manager, "thread", None)
         if bus is not None:
             bus.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await bus
+            # Bounded: the bus listener retries on errors, and may not see the cancel.
+            await asyncio.wait({bus}, timeout=1)

@@ -71,6 +71,8 @@ class ChatClient:
         self.sio = socketio.AsyncClient(reconnection=False)
         self._events: defaultdict[str, asyncio.Queue[Any]] = defaultdict(asyncio.Queue)
         self.sio.on("*", self._record)
+        self.connect_errors: list[Any] = []
+        self.sio.on("connect_error", self.connect_errors.append)
 
     async def _record(self, event: str, data: Any = None) -> None:
         self._events[event].put_nowait(data)

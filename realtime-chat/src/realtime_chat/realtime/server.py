@@ -19,7 +19,7 @@ from bson import ObjectId
 import backend_shared.accounts.service as accounts
 from backend_shared.auth.tokens import TokenService
 from backend_shared.db import Database
-from backend_shared.errors import NotFound, Unauthorized
+from backend_shared.errors import NotFound, RateLimited, Unauthorized
 from backend_shared.ids import parse_object_id
 from backend_shared.ratelimit import RateLimiter
 from realtime_chat.config import Settings
@@ -209,11 +209,7 @@ class ChatSocketServer:
         settings = self.settings
         body = messages.check_body(data.body, max_chars=settings.message_max_chars)
         backends = self.backends
-        await backends.limiter.consume(
-            key=f"flood:{user.id_str}",
-            limit=settings.flood_max_messages,
-            window_seconds=settings.flood_window_seconds,
-        )
+        await self._check_flood(user)
         doc = await messages.create_message(
             db=backends.db,
             room_id=ObjectId(data.room_id),
@@ -225,6 +221,19 @@ class ChatSocketServer:
         # The sender has it in this ack; everyone else (their other tabs too) gets the event.
         await self.sio.emit("message:new", message, to=data.room_id, skip_sid=sid)
         return {"message": message}
+
+    async def _check_flood(self, user: ChatUser) -> None:
+        limit, window = self.settings.flood_max_messages, self.settings.flood_window_seconds
+        try:
+            await self.backends.limiter.consume(
+                key=f"flood:{user.id_str}", limit=limit, window_seconds=window
+            )
+        except RateLimited as exc:
+            raise RateLimited(
+                exc.retry_after,
+                f"Slow down: at most {limit} messages in {window} seconds; "
+                f"retry in {exc.retry_after} s",
+            ) from None
 
     async def on_typing(self, sid: str, payload: Any) -> Ack:
         data = Typing.model_validate(payload)

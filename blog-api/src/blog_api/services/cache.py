@@ -64,7 +64,7 @@ class ResponseCache:
         self._namespace = namespace
         self._down_until: float | None = None
         self._pending: set[str] = set()
-        self._loading: dict[str, asyncio.Task[bytes]] = {}
+        self._in_flight: dict[str, asyncio.Task[CachedBody]] = {}
 
     def _version_key(self, scope: str) -> str:
         return f"{self._namespace}:version:{scope}"
@@ -73,23 +73,33 @@ class ResponseCache:
         self, scope: str, variant: str, load: Callable[[], Awaitable[bytes]]
     ) -> CachedBody:
         """The cached body for (`scope`, `variant`), or `load()`'s, stored for next time."""
-        if not await self._usable():
+        client = self._client
+        if client is None or not await self._usable():
             return CachedBody(await load(), CacheStatus.BYPASS)
-        assert self._client is not None
         try:
-            version = int(await self._client.get(self._version_key(scope)) or 0)
-            key = f"{self._namespace}:{scope}:v{version}:{variant}"
-            cached = await self._client.get(key)
+            version = int(await client.get(self._version_key(scope)) or 0)
+        except _UNAVAILABLE as exc:
+            self._unavailable(exc)
+            return CachedBody(await load(), CacheStatus.BYPASS)
+        key = f"{self._namespace}:{scope}:v{version}:{variant}"
+        return await self._once(key, lambda: self._get_or_load(client, key, load))
+
+    async def _get_or_load(
+        self, client: Redis, key: str, load: Callable[[], Awaitable[bytes]]
+    ) -> CachedBody:
+        try:
+            cached = await client.get(key)
         except _UNAVAILABLE as exc:
             self._unavailable(exc)
             return CachedBody(await load(), CacheStatus.BYPASS)
         if cached is not None:
+            # The shared client does not decode responses: values come back as bytes.
             return CachedBody(
-                cached if isinstance(cached, bytes) else cached.encode(), CacheStatus.HIT
+                bytes(cached, "utf-8") if isinstance(cached, str) else cached, CacheStatus.HIT
             )
-        body = await self._load_once(key, load)
+        body = await load()
         try:
-            await self._client.set(key, body, ex=self.ttl_seconds)
+            await client.set(key, body, ex=self.ttl_seconds)
         except _UNAVAILABLE as exc:
             self._unavailable(exc)
         return CachedBody(body, CacheStatus.MISS)
@@ -121,7 +131,7 @@ class ResponseCache:
             self._pending.difference_update(scopes)
         if self._down_until is not None:
             self._down_until = None
-            logger.info("cache: Redis answers again; using the cache")
+            logger.info("cache: trying Redis again")
         return True
 
     def _unavailable(self, exc: BaseException) -> None:
@@ -134,12 +144,13 @@ class ResponseCache:
             self._retry_seconds,
         )
 
-    async def _load_once(self, key: str, load: Callable[[], Awaitable[bytes]]) -> bytes:
-        """Concurrent misses on one key share one load: when a popular entry expires, a
-        hundred readers make one query, not a hundred (a cache stampede)."""
-        task = self._loading.get(key)
+    async def _once(self, key: str, look_up: Callable[[], Awaitable[CachedBody]]) -> CachedBody:
+        """Concurrent reads of one key share one look-up: when a popular entry expires, a
+        hundred readers make one query, not a hundred (no cache stampede). The look-up ends
+        once the entry is stored, so a reader arriving after it finds the entry."""
+        task = self._in_flight.get(key)
         if task is None:
-            task = asyncio.ensure_future(load())
-            self._loading[key] = task
-            task.add_done_callback(lambda _: self._loading.pop(key, None))
+            task = asyncio.ensure_future(look_up())
+            self._in_flight[key] = task
+            task.add_done_callback(lambda _: self._in_flight.pop(key, None))
         return await asyncio.shield(task)

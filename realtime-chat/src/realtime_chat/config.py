@@ -1,13 +1,20 @@
 """realtime-chat settings: the shared ones, plus the knobs of the live side."""
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field
+from pydantic_settings import SettingsConfigDict
 
 from backend_shared.settings import BaseServiceSettings
 
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
 
 class Settings(BaseServiceSettings):
+    # realtime-chat/.env (copied from .env.example), whatever directory the server starts in.
+    model_config = SettingsConfigDict(env_file=PROJECT_DIR / ".env", extra="ignore")
+
     service_name: str = "realtime-chat"
     mongodb_db: str = "realtime_chat"
 

@@ -5,10 +5,24 @@ from __future__ import annotations
 import asyncio
 
 import httpx
+import pytest
+
+from blog_api.services import users
 
 from .utils import publish, register
 
 
+@pytest.fixture
+def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fifty Argon2 hashes take seconds, and registering is not what these tests are about."""
+
+    async def not_a_real_hash(password: str) -> str:
+        return "not-a-real-hash"
+
+    monkeypatch.setattr(users, "hash_password", not_a_real_hash)
+
+
+@pytest.mark.usefixtures("cheap_hashing")
 async def test_fifty_users_favouriting_at_once_make_fifty(client: httpx.AsyncClient) -> None:
     author = await register(client, "author")
     slug = (await publish(client, author))["slug"]

@@ -46,17 +46,23 @@ def read_token(authorization: str | None) -> str | None:
     return token.strip()
 
 
-def presented_token(authorization: Annotated[str | None, Depends(token_header)]) -> str | None:
+async def presented_token(
+    authorization: Annotated[str | None, Depends(token_header)],
+) -> str | None:
     return read_token(authorization)
 
 
 PresentedToken = Annotated[str | None, Depends(presented_token)]
 
 
-def required_token(token: PresentedToken) -> str:
+def _require(token: str | None) -> str:
     if token is None:
         raise unauthorized("is missing")
     return token
+
+
+async def required_token(token: PresentedToken) -> str:
+    return _require(token)
 
 
 CurrentToken = Annotated[str, Depends(required_token)]
@@ -73,11 +79,11 @@ def _verified_user_id(tokens: TokenService, token: str) -> ObjectId:
     return user_id
 
 
-def current_user_id(token: CurrentToken, tokens: TokenServiceDep) -> ObjectId:
+async def current_user_id(token: CurrentToken, tokens: TokenServiceDep) -> ObjectId:
     return _verified_user_id(tokens, token)
 
 
-def viewer_id(token: PresentedToken, tokens: TokenServiceDep) -> ObjectId | None:
+async def viewer_id(token: PresentedToken, tokens: TokenServiceDep) -> ObjectId | None:
     """The signed-in reader, or None for an anonymous one. A bad token is still a 401."""
     return None if token is None else _verified_user_id(tokens, token)
 
@@ -100,7 +106,7 @@ class TokenFirstRoute(APIRoute):
             return handler
 
         async def token_first(request: Request) -> Response:
-            required_token(read_token(request.headers.get("authorization")))
+            _require(read_token(request.headers.get("authorization")))
             return await handler(request)
 
         return token_first

@@ -18,18 +18,18 @@ SlugPath = Annotated[
 ]
 
 
-def get_settings(request: Request) -> Settings:
+async def app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_cache(request: Request) -> ResponseCache:
+async def response_cache(request: Request) -> ResponseCache:
     cache: ResponseCache = request.app.state.cache
     return cache
 
 
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-CacheDep = Annotated[ResponseCache, Depends(get_cache)]
+SettingsDep = Annotated[Settings, Depends(app_settings)]
+CacheDep = Annotated[ResponseCache, Depends(response_cache)]
 
 
 async def current_user(user_id: CurrentUserId, db: DbDep) -> dict[str, Any]:

@@ -8,7 +8,7 @@ Services raise the shared domain errors with the RealWorld field and message, e.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fastapi.responses import JSONResponse, Response
@@ -42,7 +42,7 @@ def _field_name(loc: tuple[str | int, ...]) -> str:
     return str(loc[0]) if loc else "request"
 
 
-def _validation_errors(errors: tuple[FieldError, ...] | list[FieldError]) -> dict[str, list[str]]:
+def _validation_errors(errors: Sequence[FieldError]) -> dict[str, list[str]]:
     grouped: dict[str, list[str]] = {}
     for error in errors:
         message = _MESSAGES.get(error.type, error.msg)
@@ -53,7 +53,7 @@ def _validation_errors(errors: tuple[FieldError, ...] | list[FieldError]) -> dic
 def render_realworld_errors(problem: Problem) -> Response:
     """The shared handlers' `ErrorRenderer` for blog-api: one RealWorld body per failure."""
     if problem.errors:
-        errors = _validation_errors(list(problem.errors))
+        errors = _validation_errors(problem.errors)
     else:
         errors = {problem.field or "request": [problem.detail]}
     return JSONResponse({"errors": errors}, status_code=problem.status, headers=problem.headers)
@@ -67,28 +67,32 @@ class GenericErrorModel(BaseModel):
 
 _DESCRIPTIONS = {
     400: "The body cannot be read",
-    413: "The body is too large",
-    401: "The token is missing or invalid",
+    401: "Not authenticated: the token (for a login, the credentials) is missing or invalid",
     403: "Only the author may do this",
     404: "Not found",
     409: "Already taken",
+    413: "The body is too large",
     422: "The request is invalid; each field says why",
     429: "Too many failed attempts; retry later",
 }
 
 
 def error_responses(
-    *statuses: int, resource: str = "article", invalid: str = "title"
+    *statuses: int,
+    resource: str = "article",
+    invalid: str = "title",
+    unauthorized: tuple[str, str] = ("token", "is missing"),
 ) -> dict[int | str, dict[str, Any]]:
     """`responses=` for a route: each status with the RealWorld error model and an example
-    naming `resource` (for 403 and 404) or the `invalid` field (for 422)."""
+    naming `resource` (for 403 and 404), the `invalid` field (for 422), or what was
+    `unauthorized` (for 401: the token, or a login's credentials)."""
     examples: Mapping[int, tuple[str, str]] = {
         400: ("request", "There was an error parsing the body"),
-        413: ("request", "The request body is larger than 1000000 bytes"),
-        401: ("token", "is missing"),
+        401: unauthorized,
         403: (resource, FORBIDDEN),
         404: (resource, NOT_FOUND),
         409: ("username", TAKEN),
+        413: ("request", "The request body is larger than 1000000 bytes"),
         422: (invalid, BLANK),
         429: ("request", "Too many attempts; retry in 60 seconds"),
     }

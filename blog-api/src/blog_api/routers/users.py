@@ -44,7 +44,9 @@ async def register(body: NewUserRequest, db: DbDep, tokens: TokenServiceDep) -> 
     "/users/login",
     summary="Log in",
     operation_id="Login",
-    responses=error_responses(401, 422, 429, invalid="email"),
+    responses=error_responses(
+        401, 422, 429, invalid="email", unauthorized=("credentials", "invalid")
+    ),
 )
 async def login(
     body: LoginUserRequest,

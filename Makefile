@@ -5,7 +5,7 @@
 #   make test P=crud-api    run one project's tests
 #   make lint               ruff + mypy, as CI runs them
 
-PROJECTS := shared crud-api
+PROJECTS := shared crud-api blog-api
 P ?= crud-api
 HOST ?= 127.0.0.1
 PORT ?= 8000

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from realtime_chat.realtime.presence import Presence
 from realtime_chat.realtime.server import Backends, ChatSocketServer
@@ -50,10 +52,16 @@ async def run_chat(app: FastAPI, chat: ChatSocketServer) -> AsyncIterator[None]:
             "refusing to start: realtime-chat keeps presence in Redis; set REDIS_URL "
             "or leave REDIS_EMBEDDED on"
         )
-    presence = Presence(
-        redis.client, namespace=settings.service_name, ttl_seconds=settings.presence_ttl_seconds
+    if settings.gc_gen0_threshold:
+        gc.set_threshold(settings.gc_gen0_threshold, 20, 100)
+    pool = BlockingConnectionPool.from_url(
+        redis.url, max_connections=settings.redis_max_connections, timeout=30
     )
-    members = MembershipCache(redis.client, namespace=settings.service_name)
+    client = Redis(connection_pool=pool)
+    presence = Presence(
+        client, namespace=settings.service_name, ttl_seconds=settings.presence_ttl_seconds
+    )
+    members = MembershipCache(client, namespace=settings.service_name)
     chat.bind(
         Backends(
             db=app.state.db,
@@ -87,3 +95,5 @@ async def run_chat(app: FastAPI, chat: ChatSocketServer) -> AsyncIterator[None]:
             bus.cancel()
             # Bounded: the bus listener retries on errors, and may not see the cancel.
             await asyncio.wait({bus}, timeout=1)
+        await client.aclose()
+        await pool.aclose()

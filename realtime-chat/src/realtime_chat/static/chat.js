@@ -40,8 +40,10 @@ function connect() {
   socket.on("connect_error", (error) => { $("status").textContent = `cannot connect: ${error.message}`; });
   socket.on("disconnect", () => { $("status").textContent = "reconnecting..."; });
   socket.on("message:new", (message) => {
-    if (message.room_id === state.roomId) { showMessage(message); clearTyping(message.sender.id); }
-    else loadRooms();
+    if (message.room_id !== state.roomId) return;
+    showMessage(message);
+    clearTyping(message.sender.id);
+    markReadSoon(message);
   });
   socket.on("message:edited", (message) => message.room_id === state.roomId && showMessage(message));
   socket.on("message:deleted", (message) => message.room_id === state.roomId && showMessage(message));
@@ -64,6 +66,13 @@ function connect() {
     if (event.room_id === state.roomId) { state.roomId = null; $("room-title").textContent = "You were removed from that room"; }
     loadRooms();
   });
+}
+
+// A read receipt at most every two seconds while messages arrive in the open room.
+let readTimer = null;
+function markReadSoon(message) {
+  clearTimeout(readTimer);
+  readTimer = setTimeout(() => state.socket.emit("read", { room_id: message.room_id, message_id: message.id }), 2000);
 }
 
 function clearTyping(userId) {

@@ -5,7 +5,7 @@
 #   make test P=crud-api    run one project's tests
 #   make lint               ruff + mypy, as CI runs them
 
-PROJECTS := shared crud-api blog-api
+PROJECTS := shared crud-api blog-api realtime-chat
 P ?= crud-api
 HOST ?= 127.0.0.1
 PORT ?= 8000
@@ -14,7 +14,7 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 PKG = $(subst -,_,$(P))
 
-.PHONY: help setup run test lint format clean
+.PHONY: help setup run test test-deps lint format clean
 
 help:
 	@sed -n '2,7p' Makefile
@@ -34,7 +34,13 @@ run: setup
 	$(UV) run --frozen uvicorn $(PKG).main:create_app --factory --reload \
 		--reload-dir $(P)/src --reload-dir shared/src --host $(HOST) --port $(PORT)
 
-test: setup
+# What realtime-chat's browser and Node tests need: Debian's chromium, npm's socket.io-client.
+TESTED = $(if $(filter command line,$(origin P)),$(P),$(PROJECTS))
+
+test-deps:
+	@if echo " $(TESTED) " | grep -q " realtime-chat "; then bash realtime-chat/scripts/install-test-deps.sh; fi
+
+test: setup test-deps
 ifeq ($(origin P),command line)
 	$(UV) run --frozen pytest $(P) $(ARGS)
 else

@@ -18,7 +18,7 @@ from blog_api.main import create_app
 
 @pytest.fixture
 def settings(service_settings: dict[str, Any]) -> Settings:
-    return Settings(_env_file=None, **service_settings)  # type: ignore[call-arg]
+    return Settings(**service_settings)
 
 
 @pytest.fixture

@@ -39,7 +39,6 @@ async def test_valkey_stopped_mid_test(
     server = _valkey(tmp_path)
     await asyncio.to_thread(server.start)
     settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
         **{
             **service_settings,
             "redis_url": str(server.connection_url),
@@ -90,7 +89,7 @@ async def test_valkey_stopped_mid_test(
 def settings(service_settings: dict[str, Any]) -> Settings:
     """No Redis at all: no URL, and no embedded server."""
     values = {**service_settings, "redis_url": None, "redis_embedded": False}
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(**values)
 
 
 async def test_without_redis_every_read_bypasses_the_cache(client: httpx.AsyncClient) -> None:

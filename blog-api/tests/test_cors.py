@@ -14,7 +14,7 @@ FRONT_END = "http://localhost:4200"
 
 @pytest.fixture
 def settings(service_settings: dict[str, Any]) -> Settings:
-    return Settings(_env_file=None, cors_origins=FRONT_END, **service_settings)  # type: ignore[call-arg]
+    return Settings(cors_origins=FRONT_END, **service_settings)
 
 
 async def test_the_front_end_origin_may_send_a_token(client: httpx.AsyncClient) -> None:

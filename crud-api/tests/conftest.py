@@ -16,7 +16,7 @@ from .utils import User, signup_and_login
 
 @pytest.fixture
 def settings(service_settings: dict[str, Any]) -> Settings:
-    return Settings(_env_file=None, **service_settings)  # type: ignore[call-arg]
+    return Settings(**service_settings)
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 from backend_shared.testing.live import live_server
 from realtime_chat.config import Settings
 from realtime_chat.main import create_app
-from tests.utils import ChatClient, User, signup_and_login
+from tests.utils import ChatClient, User, create_room, join_room, signup_and_login
 
 
 @pytest.fixture
@@ -70,3 +70,11 @@ async def connect(live_url: str) -> AsyncIterator[Any]:
     yield open_client
     for client in clients:
         await client.close()
+
+
+@pytest.fixture
+async def room(http: httpx.AsyncClient, alice: User, bob: User) -> str:
+    """A public room with Alice (owner) and Bob as members."""
+    room_id = await create_room(http, alice)
+    await join_room(http, bob, room_id)
+    return room_id

@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
-import pytest
 
-from tests.utils import User, create_room, join_room, signup_and_login
-
-Connect = Any
-
-
-@pytest.fixture
-async def room(http: httpx.AsyncClient, alice: User, bob: User) -> str:
-    room_id = await create_room(http, alice)
-    await join_room(http, bob, room_id)
-    return room_id
+from tests.utils import Connect, User, signup_and_login
 
 
 async def test_history_pages_stay_correct_while_new_messages_arrive(

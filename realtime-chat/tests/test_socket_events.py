@@ -3,22 +3,9 @@ bad payload or a flood gets back (an error ack, never a dropped connection)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
-import pytest
 
-from tests.utils import User, create_room, join_room
-
-Connect = Any
-
-
-@pytest.fixture
-async def room(http: httpx.AsyncClient, alice: User, bob: User) -> str:
-    """A public room with Alice (owner) and Bob as members."""
-    room_id = await create_room(http, alice)
-    await join_room(http, bob, room_id)
-    return room_id
+from tests.utils import Connect, User, create_room, join_room
 
 
 async def test_a_sent_message_is_stored_once_acked_with_its_id_and_delivered(

@@ -27,7 +27,7 @@ async def admin_only(user: Annotated[Principal, Depends(require_roles("admin"))]
 
 @pytest.fixture
 def settings_values(service_settings: dict[str, Any]) -> dict[str, Any]:
-    return service_settings | {"_env_file": None}
+    return service_settings
 
 
 @pytest.fixture

@@ -47,9 +47,8 @@ def redis_url(redis_server_url: str) -> str:
     return redis_server_url
 
 
-@pytest.fixture
-def service_settings(redis_url: str) -> dict[str, Any]:
-    """Settings values for an app on a fresh database; pass them to the project's Settings."""
+def fresh_settings_values(redis_url: str) -> dict[str, Any]:
+    """Settings values for an app on a fresh database, ignoring any local `.env` file."""
     return {
         "app_env": "test",
         "mongodb_url": os.environ.get("MONGODB_URL") or None,
@@ -57,7 +56,14 @@ def service_settings(redis_url: str) -> dict[str, Any]:
         "redis_url": redis_url,
         "jwt_secret": secrets.token_urlsafe(48),
         "log_level": "WARNING",
+        "_env_file": None,
     }
+
+
+@pytest.fixture
+def service_settings(redis_url: str) -> dict[str, Any]:
+    """Settings values for an app on a fresh database; pass them to the project's Settings."""
+    return fresh_settings_values(redis_url)
 
 
 @asynccontextmanager

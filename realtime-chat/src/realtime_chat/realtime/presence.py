@@ -90,20 +90,18 @@ class Presence:
             f"{self._ns}:expiry",
         ]
 
+    def _enter_args(self, entry: Entry, now: float) -> list[str | float]:
+        """The enter script's arguments: who, which connection, and until when."""
+        return [entry.user_id, entry.sid, entry.encoded, now + self.ttl_seconds, now]
+
     async def remember_name(self, user_id: str, display_name: str | None) -> None:
         await self._redis.hset(f"{self._ns}:names", user_id, display_name or "")
 
     async def enter(self, entry: Entry) -> bool:
         """Record (or refresh) the entry; True if the user just came online in the room."""
-        now = time.time()
-        args: list[str | float] = [
-            entry.user_id,
-            entry.sid,
-            entry.encoded,
-            now + self.ttl_seconds,
-            now,
-        ]
-        return bool(await self._enter(keys=self._keys(entry), args=args))
+        return bool(
+            await self._enter(keys=self._keys(entry), args=self._enter_args(entry, time.time()))
+        )
 
     async def refresh(self, entries: list[Entry]) -> list[Entry]:
         """Refresh many entries in one round trip; returns those that had been swept (an
@@ -113,13 +111,7 @@ class Presence:
         now = time.time()
         async with self._redis.pipeline(transaction=False) as pipe:
             for entry in entries:
-                args: list[str | float] = [
-                    entry.user_id,
-                    entry.sid,
-                    entry.encoded,
-                    now + self.ttl_seconds,
-                    now,
-                ]
+                args = self._enter_args(entry, now)
                 await self._enter(keys=self._keys(entry), args=args, client=pipe)
             results = await pipe.execute()
         return [entry for entry, came_online in zip(entries, results, strict=True) if came_online]

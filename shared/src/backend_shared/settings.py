@@ -62,10 +62,13 @@ class BaseServiceSettings(BaseSettings):
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     max_body_bytes: int = Field(default=1_000_000, gt=0)
 
+    # The roles a new account gets at sign-up (ecommerce-api makes them "customer").
+    default_account_roles: Annotated[list[str], NoDecode] = Field(default_factory=lambda: ["user"])
+
     login_max_failures: int = Field(default=5, gt=0)
     login_window_seconds: int = Field(default=15 * 60, gt=0)
 
-    @field_validator("cors_origins", mode="before")
+    @field_validator("cors_origins", "default_account_roles", mode="before")
     @classmethod
     def _split_origins(cls, value: object) -> object:
         if isinstance(value, str):

@@ -31,8 +31,9 @@ users_router = APIRouter(prefix="/users", tags=["users"])
     summary="Create an account",
     responses=error_responses(409, 422),
 )
-async def signup(data: SignupIn, db: DbDep) -> UserPublic:
-    return UserPublic.from_doc(await service.create_user(db=db, data=data))
+async def signup(data: SignupIn, db: DbDep, request: Request) -> UserPublic:
+    roles = tuple(request.app.state.settings.default_account_roles)
+    return UserPublic.from_doc(await service.create_user(db=db, data=data, roles=roles))
 
 
 class Authenticator:

@@ -1,0 +1,88 @@
+"""ecommerce-api's dependencies: who may do what (the role read from the account on every
+request), and the thing a path names, loaded once and shared by every route that takes it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from bson import ObjectId
+from fastapi import Depends, Path, Request
+
+from backend_shared.accounts.dependencies import CurrentAccount, require_account_roles
+from backend_shared.deps import DbDep
+from backend_shared.errors import NotFound
+from backend_shared.ids import parse_object_id
+from ecommerce_api.config import Settings
+from ecommerce_api.models.products import SKU_PATTERN, ProductDoc
+from ecommerce_api.models.users import Role
+from ecommerce_api.services import products
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+# The role is read from the account on every request, not from the token (a snapshot from
+# log-in time): a demoted admin is refused on the very next request.
+admin_account = require_account_roles(Role.ADMIN.value)
+
+
+def admin_id(account: Annotated[dict[str, Any], Depends(admin_account)]) -> ObjectId:
+    object_id: ObjectId = account["_id"]
+    return object_id
+
+
+def customer_id(account: CurrentAccount) -> ObjectId:
+    object_id: ObjectId = account["_id"]
+    return object_id
+
+
+AdminId = Annotated[ObjectId, Depends(admin_id)]
+CustomerId = Annotated[ObjectId, Depends(customer_id)]
+
+
+# candidate for shared: "a malformed id is a 404", as an ObjectId-producing dependency.
+def object_id_or_404(value: str, what: str) -> ObjectId:
+    object_id = parse_object_id(value)
+    if object_id is None:
+        raise NotFound(f"{what} not found")
+    return object_id
+
+
+ProductIdPath = Annotated[
+    str, Path(description="The product's id", examples=["665f1c2ab1e4c2a1d3f0e9b7"])
+]
+OrderIdPath = Annotated[
+    str, Path(description="The order's id", examples=["665f1c2ab1e4c2a1d3f0e9c3"])
+]
+UserIdPath = Annotated[
+    str, Path(description="The account's id", examples=["665f1c2ab1e4c2a1d3f0e9b7"])
+]
+SkuPath = Annotated[
+    str, Path(pattern=SKU_PATTERN, description="The variant's SKU", examples=["MUG-BLUE"])
+]
+
+
+def valid_user_id(user_id: UserIdPath) -> ObjectId:
+    return object_id_or_404(user_id, "User")
+
+
+async def valid_public_product(product_id: ProductIdPath, db: DbDep) -> ProductDoc:
+    """An active product; inactive and archived ones are hidden from customers."""
+    object_id = object_id_or_404(product_id, "Product")
+    return await products.get_product(db=db, product_id=object_id, public=True)
+
+
+async def valid_admin_product(product_id: ProductIdPath, db: DbDep, _: AdminId) -> ProductDoc:
+    """Any product that is not archived, active or not."""
+    object_id = object_id_or_404(product_id, "Product")
+    return await products.get_product(db=db, product_id=object_id, public=False)
+
+
+ValidUserId = Annotated[ObjectId, Depends(valid_user_id)]
+PublicProduct = Annotated[ProductDoc, Depends(valid_public_product)]
+AdminProduct = Annotated[ProductDoc, Depends(valid_admin_product)]

@@ -1,0 +1,62 @@
+"""ecommerce-api's app factory: `uvicorn ecommerce_api.main:create_app --factory`."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from backend_shared.accounts.router import auth_router, users_router
+from backend_shared.app import create_service_app
+from ecommerce_api.config import Settings, get_settings
+from ecommerce_api.routers import admin, inventory, products
+from ecommerce_api.services import users
+from ecommerce_api.services.collections import ensure_indexes
+
+DESCRIPTION = """
+A shop: a catalogue with stock that never oversells, carts, idempotent checkout, orders
+with a state machine, payments confirmed by signed webhooks, and safe image uploads.
+
+Sign up (you are a `customer`), log in, and send `Authorization: Bearer <access_token>`.
+Admin routes need the `admin` role, read from the account on every request. Amounts are
+integers in minor units with their currency: `{"amount": 1999, "currency": "EUR"}`.
+Errors are `application/problem+json` (RFC 9457).
+"""
+
+OPENAPI_TAGS = [
+    {"name": "products", "description": "The catalogue; writes need the admin role"},
+    {"name": "admin", "description": "Accounts, roles, stock and the audit log"},
+]
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def shop_lifespan(app: FastAPI) -> AsyncIterator[None]:
+        admin_password = settings.admin_password
+        await users.bootstrap_admin(
+            db=app.state.db,
+            email=settings.admin_email,
+            password=admin_password.get_secret_value() if admin_password else None,
+        )
+        yield
+
+    return create_service_app(
+        settings,
+        title="ecommerce-api",
+        description=DESCRIPTION,
+        routers=[
+            auth_router,
+            users_router,
+            products.router,
+            products.categories_router,
+            inventory.router,
+            admin.router,
+        ],
+        accounts=True,
+        ensure_indexes=ensure_indexes,
+        extra_lifespan=shop_lifespan,
+        openapi_tags=OPENAPI_TAGS,
+    )

@@ -1,0 +1,1 @@
+"""Pydantic models: stored documents (typed, never loose dicts) and API schemas."""

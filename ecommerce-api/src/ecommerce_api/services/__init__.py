@@ -1,0 +1,1 @@
+"""Business logic and queries. Services raise shared domain errors, never HTTP ones."""

@@ -1,24 +1,33 @@
-"""MongoDB ObjectIds at the API edge: strings outside, `ObjectId` inside."""
+"""Ids at the API edge: ObjectIds as strings outside and `ObjectId` inside, and the bound
+on any integer a client sends that reaches a query.
+
+Whatever a client names a document by must be something BSON can encode: a real MongoDB
+server refuses the whole query (OverflowError, InvalidDocument, a 500) where the embedded
+engine just finds nothing. So ids are parsed strictly here, and integers are bounded to
+int64, before any query is built."""
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
 from bson import ObjectId
-from bson.errors import InvalidId
 from pydantic import BeforeValidator, WithJsonSchema
+
+# BSON's widest integer; a larger one cannot be sent to MongoDB at all.
+INT64_MAX = 2**63 - 1
+
+_OBJECT_ID_HEX = re.compile(r"[0-9a-fA-F]{24}")
 
 
 def parse_object_id(value: Any) -> ObjectId | None:
-    """The ObjectId a client sent, or None when it is not one (callers answer 404)."""
+    """The ObjectId a client sent (exactly 24 hexadecimal digits), or None when it is not
+    one (callers answer 404)."""
     if isinstance(value, ObjectId):
         return value
-    if not isinstance(value, str):
+    if not isinstance(value, str) or _OBJECT_ID_HEX.fullmatch(value) is None:
         return None
-    try:
-        return ObjectId(value)
-    except InvalidId:
-        return None
+    return ObjectId(value)
 
 
 def _to_hex(value: Any) -> str:

@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from backend_shared.clock import UtcDatetime
 from backend_shared.ids import ObjectIdStr
-from backend_shared.models import StrictModel
+from backend_shared.models import QueryModel, StrictModel
 
 
 class TaskStatus(StrEnum):
@@ -121,11 +121,13 @@ _PUBLIC_FIELDS = (
 )
 
 
-class TaskFilters(BaseModel):
+class TaskFilters(QueryModel):
     status: TaskStatus | None = None
     priority: TaskPriority | None = None
-    tag: str | None = None
+    # No stored tag is longer than a Tag may be; a longer one would only match nothing.
+    tag: str | None = Field(default=None, max_length=30)
     due_before: UtcDatetime | None = None
     due_after: UtcDatetime | None = None
-    search: str | None = None
+    # Matched as a MongoDB regular expression, which may not hold a NUL and has a size cap.
+    search: str | None = Field(default=None, max_length=200, pattern=r"^[^\x00]*$")
     sort: TaskSort = TaskSort.CREATED_AT_DESC

@@ -20,13 +20,16 @@ from backend_shared.db import Database
 from backend_shared.errors import Conflict, Unauthorized
 from backend_shared.ratelimit import RateLimiter
 from backend_shared.settings import BaseServiceSettings
+from backend_shared.text import fold_identifier
 
 USERS = "users"
 DEFAULT_ROLES = ("user",)
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """The form emails are unique and looked up in (`Ada@Example.com`, in fullwidth letters
+    or not, is `ada@example.com`)."""
+    return fold_identifier(email)
 
 
 async def ensure_indexes(db: Database) -> None:

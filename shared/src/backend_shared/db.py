@@ -1,20 +1,19 @@
 """One MongoDB connection per process: a real server through PyMongo's async API, or, when
-`MONGODB_URL` is unset, an embedded in-memory engine behind the same API.
+`MONGODB_URL` is unset, the embedded engine (`backend_shared.embedded`) behind the same API.
 
-The embedded engine is mongomock wrapped by `_EmbeddedCollection` below, the one thin
-adapter that makes it look like PyMongo async (awaitable methods, `find()` returning a
-cursor with `to_list`, `aggregate()` awaited). Projects write PyMongo async code and never
-branch on the engine; they avoid what mongomock lacks (transactions, `$text`).
+Projects write PyMongo async code and never branch on the engine. The embedded engine runs
+each operation atomically off the event loop, so requests interleave between operations as
+they do on a server (docs/decisions/0006-embedded-engine-concurrency.md); in development it
+can keep its data in a snapshot file across restarts.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, cast
 
-import mongomock
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
@@ -41,112 +40,41 @@ class MongoHandle:
         await self.client.drop_database(self.db.name)
 
     async def close(self) -> None:
+        """Close the client; the embedded engine first writes its snapshot, if it keeps one."""
         await self.client.close()
 
 
-async def connect_mongo(url: str | None, db_name: str) -> MongoHandle:
+async def connect_mongo(
+    url: str | None, db_name: str, *, snapshot_dir: Path | None = None
+) -> MongoHandle:
+    """Connect to `url`, or start the embedded engine. With `snapshot_dir` (development),
+    the embedded engine loads `<snapshot_dir>/<db_name>.bson` and keeps it up to date."""
     if url:
         client: AsyncMongoClient[Document] = AsyncMongoClient(
             url, tz_aware=True, serverSelectionTimeoutMS=5000
         )
         logger.info("database: MongoDB server, database %r", db_name)
         return MongoHandle(client=client, db=client[db_name], engine="mongodb")
-    embedded = _EmbeddedClient()
-    logger.warning(
-        "database: MONGODB_URL is not set, using the embedded in-memory engine "
-        "(data is lost on restart); database %r",
-        db_name,
-    )
-    return MongoHandle(client=embedded, db=cast(Database, embedded[db_name]), engine="embedded")
 
+    # Imported here: mongomock is needed only when no server is configured.
+    from backend_shared.embedded import EmbeddedClient, SnapshotFile
 
-class _EmbeddedCursor:
-    """The subset of PyMongo's AsyncCursor/AsyncCommandCursor that services use."""
-
-    def __init__(self, cursor: Any) -> None:
-        self._cursor = cursor
-
-    def sort(self, *args: Any, **kwargs: Any) -> _EmbeddedCursor:
-        self._cursor = self._cursor.sort(*args, **kwargs)
-        return self
-
-    def skip(self, count: int) -> _EmbeddedCursor:
-        self._cursor = self._cursor.skip(count)
-        return self
-
-    def limit(self, count: int) -> _EmbeddedCursor:
-        self._cursor = self._cursor.limit(count)
-        return self
-
-    async def to_list(self, length: int | None = None) -> list[Document]:
-        items: Iterator[Document] = iter(self._cursor)
-        if length is None:
-            return list(items)
-        return [item for _, item in zip(range(length), items, strict=False)]
-
-    async def __aiter__(self) -> AsyncIterator[Document]:
-        for item in self._cursor:
-            yield item
-
-    async def close(self) -> None:
-        return None
-
-
-def _awaitable(method: Callable[..., Any]) -> Callable[..., Any]:
-    async def call(*args: Any, **kwargs: Any) -> Any:
-        return method(*args, **kwargs)
-
-    return call
-
-
-class _EmbeddedCollection:
-    def __init__(self, collection: Any) -> None:
-        self._collection = collection
-        self.name: str = collection.name
-
-    def find(self, *args: Any, **kwargs: Any) -> _EmbeddedCursor:
-        return _EmbeddedCursor(self._collection.find(*args, **kwargs))
-
-    async def aggregate(self, pipeline: list[Document], **kwargs: Any) -> _EmbeddedCursor:
-        return _EmbeddedCursor(self._collection.aggregate(pipeline, **kwargs))
-
-    def __getattr__(self, name: str) -> Any:
-        # insert_one, find_one, update_one, find_one_and_update, count_documents, ...
-        attribute = getattr(self._collection, name)
-        return _awaitable(attribute) if callable(attribute) else attribute
-
-
-class _EmbeddedDatabase:
-    def __init__(self, database: Any) -> None:
-        self._database = database
-        self.name: str = database.name
-
-    def __getitem__(self, name: str) -> _EmbeddedCollection:
-        return _EmbeddedCollection(self._database[name])
-
-    def get_collection(self, name: str, **_: Any) -> _EmbeddedCollection:
-        return self[name]
-
-    async def command(self, command: str, *args: Any, **kwargs: Any) -> Document:
-        if command == "ping":
-            return {"ok": 1.0}
-        result: Document = self._database.command(command, *args, **kwargs)
-        return result
-
-    async def list_collection_names(self) -> list[str]:
-        names: list[str] = self._database.list_collection_names()
-        return names
-
-
-class _EmbeddedClient:
-    def __init__(self) -> None:
-        self._client: Any = mongomock.MongoClient(tz_aware=True)
-
-    def __getitem__(self, name: str) -> _EmbeddedDatabase:
-        return _EmbeddedDatabase(self._client[name])
-
-    async def drop_database(self, name: str) -> None:
-        self._client.drop_database(name)
-
-    async def close(self) -> None:
-        self._client.close()
+    embedded = EmbeddedClient()
+    database = embedded[db_name]
+    if snapshot_dir is None:
+        logger.warning(
+            "database: MONGODB_URL is not set, using the embedded engine in memory "
+            "(data is lost on exit); database %r",
+            db_name,
+        )
+    else:
+        snapshot = SnapshotFile(snapshot_dir / f"{db_name}.bson")
+        restored = await database.keep_in(snapshot)
+        logger.warning(
+            "database: MONGODB_URL is not set, using the embedded engine; database %r is "
+            "kept in %s across restarts (%d documents restored); `make clean-data` wipes it",
+            db_name,
+            snapshot.path,
+            restored,
+        )
+    return MongoHandle(client=embedded, db=cast(Database, database), engine="embedded")

@@ -1,0 +1,177 @@
+"""The embedded engine's client and database: where each operation leaves the event loop.
+
+One thread per client runs every operation, one at a time, each holding its database's lock
+for the duration of one mongomock call. The event loop only waits; while it waits, other
+coroutines run and submit their own operations, so two requests interleave between their
+database calls the way they do against a real server, and never inside one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, NoReturn, TypeVar
+
+from backend_shared.embedded.collection import EmbeddedCollection
+from backend_shared.embedded.engine import (
+    PartitionedCollection,
+    open_client,
+    partitioned_collection,
+)
+from backend_shared.embedded.errors import unsupported
+from backend_shared.embedded.snapshot import SnapshotFile
+
+logger = logging.getLogger("backend_shared.embedded")
+
+T = TypeVar("T")
+Document = dict[str, Any]
+
+# After a write, the snapshot is written this much later, so a burst of writes costs one.
+SNAPSHOT_DELAY_SECONDS = 1.0
+
+
+class EmbeddedDatabase:
+    """Use it as a PyMongo `AsyncDatabase`."""
+
+    def __init__(self, database: Any, executor: ThreadPoolExecutor) -> None:
+        self._database = database
+        self._executor = executor
+        self._lock = threading.Lock()
+        self._collections: dict[str, EmbeddedCollection] = {}
+        self._snapshot: SnapshotFile | None = None
+        self._dirty = False
+        self._flush_timer: asyncio.TimerHandle | None = None
+        self._flush_task: asyncio.Task[None] | None = None
+        self.name: str = database.name
+
+    def __getattr__(self, name: str) -> NoReturn:
+        raise unsupported(f"Database.{name}")
+
+    def __getitem__(self, name: str) -> EmbeddedCollection:
+        collection = self._collections.get(name)
+        if collection is None:
+            collection = self._collections[name] = EmbeddedCollection(
+                self._partitioned(name), read=self.read, write=self.write
+            )
+        return collection
+
+    def get_collection(self, name: str, **options: Any) -> EmbeddedCollection:
+        if options:
+            raise unsupported(f"Database.get_collection options {sorted(options)}")
+        return self[name]
+
+    def _partitioned(self, name: str) -> PartitionedCollection:
+        return partitioned_collection(self._database, name)
+
+    async def command(self, command: str | Document, **kwargs: Any) -> Document:
+        name = command if isinstance(command, str) else next(iter(command))
+        if name == "ping":
+            return {"ok": 1.0}
+        raise unsupported(f"Database.command({name!r})")
+
+    async def list_collection_names(self, **kwargs: Any) -> list[str]:
+        names: list[str] = await self.read(self._database.list_collection_names, **kwargs)
+        return names
+
+    async def drop_collection(self, name: str) -> None:
+        await self.write(self._database.drop_collection, name)
+
+    # One step: off the loop, under the lock.
+
+    async def read(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await self._step(call, args, kwargs)
+
+    async def write(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        try:
+            return await self._step(call, args, kwargs)
+        finally:
+            self._written()
+
+    async def _step(self, call: Callable[..., T], args: Any, kwargs: Any) -> T:
+        loop = asyncio.get_running_loop()
+        locked = functools.partial(self._locked, call, args, kwargs)
+        return await loop.run_in_executor(self._executor, locked)
+
+    def _locked(self, call: Callable[..., T], args: Any, kwargs: Any) -> T:
+        with self._lock:
+            return call(*args, **kwargs)
+
+    # The development snapshot: loaded once, written a moment after writes and on close.
+
+    async def keep_in(self, snapshot: SnapshotFile) -> int:
+        """Load `snapshot` (if it exists) and keep it up to date; returns documents loaded."""
+        self._snapshot = snapshot
+        restored: int = await self._step(snapshot.load_into, (self._partitioned,), {})
+        return restored
+
+    def _written(self) -> None:
+        if self._snapshot is None:
+            return
+        self._dirty = True
+        if self._flush_timer is None and self._flush_task is None:
+            loop = asyncio.get_running_loop()
+            self._flush_timer = loop.call_later(SNAPSHOT_DELAY_SECONDS, self._start_flush)
+
+    def _start_flush(self) -> None:
+        self._flush_timer = None
+        self._flush_task = asyncio.get_running_loop().create_task(self._flush())
+
+    async def _flush(self) -> None:
+        try:
+            await self._save()
+        finally:
+            self._flush_task = None
+            if self._dirty:
+                self._written()
+
+    async def _save(self) -> None:
+        if self._snapshot is None:
+            return
+        self._dirty = False
+        try:
+            await self._step(self._snapshot.save_from, (self._database,), {})
+        except Exception:
+            self._dirty = True
+            logger.exception("embedded database: could not write %s", self._snapshot.path)
+
+    async def close(self) -> None:
+        if self._flush_timer is not None:
+            self._flush_timer.cancel()
+            self._flush_timer = None
+        if self._flush_task is not None:
+            await self._flush_task
+        if self._dirty:
+            await self._save()
+
+
+class EmbeddedClient:
+    """Use it as a PyMongo `AsyncMongoClient`: mongomock behind one worker thread."""
+
+    def __init__(self) -> None:
+        self._client: Any = open_client()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embedded-mongodb")
+        self._databases: dict[str, EmbeddedDatabase] = {}
+
+    def __getattr__(self, name: str) -> NoReturn:
+        raise unsupported(f"MongoClient.{name}")
+
+    def __getitem__(self, name: str) -> EmbeddedDatabase:
+        database = self._databases.get(name)
+        if database is None:
+            database = self._databases[name] = EmbeddedDatabase(self._client[name], self._executor)
+        return database
+
+    def get_database(self, name: str) -> EmbeddedDatabase:
+        return self[name]
+
+    async def drop_database(self, name: str) -> None:
+        await self[name].write(self._client.drop_database, name)
+
+    async def close(self) -> None:
+        for database in self._databases.values():
+            await database.close()
+        self._executor.shutdown(wait=False)

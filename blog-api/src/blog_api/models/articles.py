@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
+from backend_shared.models import QueryModel
 from blog_api.models.base import RequestBody, ResponseBody
 from blog_api.models.fields import (
     Body,
@@ -115,7 +116,7 @@ class ArticlesPage(ResponseBody):
     articles_count: int
 
 
-class ArticleFilters(BaseModel):
+class ArticleFilters(QueryModel):
     """`GET /api/articles` filters; all of those given must match."""
 
     tag: str | None = Field(default=None, max_length=100, description="Has this tag")

@@ -78,11 +78,14 @@ def _check_email(value: str) -> str:
 
 
 def _check_username(value: str) -> str:
-    # Usernames appear in URLs (/api/profiles/{username}), so no spaces or slashes.
+    # Usernames appear in URLs (/api/profiles/{username}): no spaces or slashes, and not
+    # "." or "..", which clients and proxies resolve as path steps.
     if not all(char.isalnum() or char in "_.-" for char in value):
         raise PydanticCustomError(
             "invalid_username", "may contain only letters, digits, '_', '.' and '-'"
         )
+    if value in {".", ".."}:
+        raise PydanticCustomError("invalid_username", "cannot be '.' or '..'")
     return value
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, status
 
 from backend_shared.deps import DbDep
+from backend_shared.ids import INT64_MAX
 from blog_api.auth import CurrentUserId, TokenFirstRoute, ViewerId
 from blog_api.dependencies import ArticleBySlug
 from blog_api.errors import error_responses
@@ -18,7 +19,10 @@ router = APIRouter(
     prefix="/api/articles/{slug}/comments", tags=["Comments"], route_class=TokenFirstRoute
 )
 
-CommentIdPath = Annotated[int, Path(description="The comment's id", examples=[1])]
+# Bounded to int64: a larger number cannot even be sent to MongoDB in a query.
+CommentIdPath = Annotated[
+    int, Path(ge=1, le=INT64_MAX, description="The comment's id", examples=[1])
+]
 
 
 @router.get(

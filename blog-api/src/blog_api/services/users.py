@@ -1,6 +1,7 @@
 """blog-api's users: registration, login and account changes. Usernames and emails are unique
-regardless of case, guarded by unique indexes on their lower-cased forms (never check, then
-insert). Passwords are hashed with the shared Argon2id helpers, off the event loop."""
+regardless of case and of Unicode compatibility variants (`Jake`, `jake` and `jake` in
+fullwidth letters are one username), guarded by unique indexes on their folded forms (never
+check, then insert). Passwords are hashed with the shared Argon2id helpers, off the event loop."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from backend_shared.clock import utcnow
 from backend_shared.db import Database
 from backend_shared.errors import Conflict, NotFound, Unauthorized
 from backend_shared.ratelimit import RateLimiter
+from backend_shared.text import fold_identifier
 from blog_api.errors import NOT_FOUND, TAKEN
 from blog_api.models.users import NewUser, UpdateUser
 from blog_api.services.cache import ARTICLE_LISTS, ResponseCache, article_scope
@@ -23,16 +25,11 @@ from blog_api.services.collections import ARTICLES, USERS
 PUBLIC_FIELDS = ("username", "bio", "image")
 
 
-def fold(text: str) -> str:
-    """The form uniqueness and lookups compare: `Jake` and `jake` are one username."""
-    return text.strip().lower()
-
-
 async def _taken_field(db: Database, *, username: str | None, user_id: ObjectId | None) -> str:
     """Which unique field a DuplicateKeyError was about; asked only after a write failed."""
     if username is not None:
         clash = await db[USERS].find_one(
-            {"username_folded": fold(username), "_id": {"$ne": user_id}}, {"_id": 1}
+            {"username_folded": fold_identifier(username), "_id": {"$ne": user_id}}, {"_id": 1}
         )
         if clash is not None:
             return "username"
@@ -43,9 +40,9 @@ async def create_user(*, db: Database, data: NewUser) -> dict[str, Any]:
     now = utcnow()
     doc: dict[str, Any] = {
         "username": data.username,
-        "username_folded": fold(data.username),
+        "username_folded": fold_identifier(data.username),
         "email": data.email,
-        "email_folded": fold(data.email),
+        "email_folded": fold_identifier(data.email),
         "password_hash": await hash_password(data.password),
         "bio": None,
         "image": None,
@@ -72,9 +69,9 @@ async def authenticate(
 ) -> dict[str, Any]:
     """The user with these credentials, or 401. Failures are limited per account, not per
     address, which would lock out a classroom behind one NAT."""
-    counter = f"login-failures:account:{fold(email)}"
+    counter = f"login-failures:account:{fold_identifier(email)}"
     await limiter.check(key=counter, limit=max_failures, window_seconds=window_seconds)
-    user = await db[USERS].find_one({"email_folded": fold(email)})
+    user = await db[USERS].find_one({"email_folded": fold_identifier(email)})
     # Without a user a dummy hash is checked, so timing does not reveal which emails exist.
     valid, upgraded_hash = await verify_password(password, user["password_hash"] if user else None)
     if user is None or not valid:
@@ -90,7 +87,7 @@ async def get_user(*, db: Database, user_id: ObjectId) -> dict[str, Any] | None:
 
 
 async def find_by_username(*, db: Database, username: str) -> dict[str, Any] | None:
-    return await db[USERS].find_one({"username_folded": fold(username)})
+    return await db[USERS].find_one({"username_folded": fold_identifier(username)})
 
 
 async def get_by_username(*, db: Database, username: str) -> dict[str, Any]:
@@ -109,7 +106,7 @@ async def update_user(
     }
     for name in ("username", "email"):
         if name in changes:
-            changes[f"{name}_folded"] = fold(changes[name])
+            changes[f"{name}_folded"] = fold_identifier(changes[name])
     if "password" in sent:
         changes["password_hash"] = await hash_password(sent["password"])
     if not changes:

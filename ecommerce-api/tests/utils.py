@@ -87,3 +87,37 @@ async def inventory_of(client: httpx.AsyncClient, admin: User, sku: str) -> dict
     assert response.status_code == 200, response.text
     [item] = [item for item in response.json()["items"] if item["sku"] == sku]
     return dict(item)
+
+
+async def add_to_cart(client: httpx.AsyncClient, user: User, sku: str, quantity: int = 1) -> None:
+    response = await client.put(
+        f"/cart/items/{sku}", headers=user.headers, json={"quantity": quantity}
+    )
+    assert response.status_code == 200, response.text
+
+
+async def checkout(
+    client: httpx.AsyncClient,
+    user: User,
+    *,
+    key: str | None = None,
+    coupon_code: str | None = None,
+) -> httpx.Response:
+    body: dict[str, Any] = {"shipping_address": ADDRESS}
+    if coupon_code is not None:
+        body["coupon_code"] = coupon_code
+    return await client.post(
+        "/checkout",
+        headers={**user.headers, "Idempotency-Key": key or uuid.uuid4().hex},
+        json=body,
+    )
+
+
+async def place_order(
+    client: httpx.AsyncClient, user: User, sku: str, quantity: int = 1
+) -> dict[str, Any]:
+    await add_to_cart(client, user, sku, quantity)
+    response = await checkout(client, user)
+    assert response.status_code == 201, response.text
+    order: dict[str, Any] = response.json()
+    return order

@@ -13,9 +13,12 @@ from backend_shared.deps import DbDep
 from backend_shared.errors import NotFound
 from backend_shared.ids import parse_object_id
 from ecommerce_api.config import Settings
+from ecommerce_api.models.orders import OrderDoc
 from ecommerce_api.models.products import SKU_PATTERN, ProductDoc
 from ecommerce_api.models.users import Role
-from ecommerce_api.services import products
+from ecommerce_api.services import orders, products
+from ecommerce_api.services.idempotency import Waiters
+from ecommerce_api.services.payments import PaymentProvider
 
 
 def get_settings(request: Request) -> Settings:
@@ -23,7 +26,19 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
+def get_payment_provider(request: Request) -> PaymentProvider:
+    provider: PaymentProvider = request.app.state.payment_provider
+    return provider
+
+
+def get_idempotency_waiters(request: Request) -> Waiters:
+    waiters: Waiters = request.app.state.idempotency_waiters
+    return waiters
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+PaymentProviderDep = Annotated[PaymentProvider, Depends(get_payment_provider)]
+WaitersDep = Annotated[Waiters, Depends(get_idempotency_waiters)]
 
 
 # The role is read from the account on every request, not from the token (a snapshot from
@@ -83,6 +98,19 @@ async def valid_admin_product(product_id: ProductIdPath, db: DbDep, _: AdminId) 
     return await products.get_product(db=db, product_id=object_id, public=False)
 
 
+async def valid_owned_order(order_id: OrderIdPath, user_id: CustomerId, db: DbDep) -> OrderDoc:
+    """The order, if the caller placed it; another customer's order is the same 404."""
+    object_id = object_id_or_404(order_id, "Order")
+    return await orders.get_order(db=db, order_id=object_id, user_id=user_id)
+
+
+async def valid_any_order(order_id: OrderIdPath, _: AdminId, db: DbDep) -> OrderDoc:
+    object_id = object_id_or_404(order_id, "Order")
+    return await orders.get_order(db=db, order_id=object_id, user_id=None)
+
+
 ValidUserId = Annotated[ObjectId, Depends(valid_user_id)]
 PublicProduct = Annotated[ProductDoc, Depends(valid_public_product)]
 AdminProduct = Annotated[ProductDoc, Depends(valid_admin_product)]
+OwnedOrder = Annotated[OrderDoc, Depends(valid_owned_order)]
+AnyOrder = Annotated[OrderDoc, Depends(valid_any_order)]

@@ -10,9 +10,12 @@ from fastapi import FastAPI
 from backend_shared.accounts.router import auth_router, users_router
 from backend_shared.app import create_service_app
 from ecommerce_api.config import Settings, get_settings
-from ecommerce_api.routers import admin, inventory, products
+from ecommerce_api.routers import admin, admin_orders, cart, coupons, inventory, orders, products
 from ecommerce_api.services import users
 from ecommerce_api.services.collections import ensure_indexes
+from ecommerce_api.services.expiry import expiring_orders
+from ecommerce_api.services.fake_provider import FakePaymentProvider
+from ecommerce_api.services.idempotency import Waiters
 
 DESCRIPTION = """
 A shop: a catalogue with stock that never oversells, carts, idempotent checkout, orders
@@ -26,7 +29,9 @@ Errors are `application/problem+json` (RFC 9457).
 
 OPENAPI_TAGS = [
     {"name": "products", "description": "The catalogue; writes need the admin role"},
-    {"name": "admin", "description": "Accounts, roles, stock and the audit log"},
+    {"name": "cart", "description": "The signed-in customer's cart"},
+    {"name": "orders", "description": "Checkout and the customer's orders"},
+    {"name": "admin", "description": "Accounts, roles, stock, coupons, orders and the audit log"},
 ]
 
 
@@ -41,7 +46,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             email=settings.admin_email,
             password=admin_password.get_secret_value() if admin_password else None,
         )
-        yield
+        provider = FakePaymentProvider(
+            db=app.state.db,
+            webhook_secret=settings.payment_webhook_secret.get_secret_value(),
+        )
+        app.state.payment_provider = provider
+        app.state.idempotency_waiters = Waiters()
+        async with expiring_orders(app.state.db, provider, settings.expiry_sweep_seconds):
+            yield
 
     return create_service_app(
         settings,
@@ -52,7 +64,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             users_router,
             products.router,
             products.categories_router,
+            cart.router,
+            orders.router,
             inventory.router,
+            coupons.router,
+            admin_orders.router,
             admin.router,
         ],
         accounts=True,

@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Self
 
 from bson import ObjectId
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
-from pydantic.functional_validators import BeforeValidator
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator, WithJsonSchema
 
 from backend_shared.ids import parse_object_id
 
@@ -22,7 +21,7 @@ def _object_id(value: Any) -> ObjectId:
 # candidate for shared: issue 8 asks for "an ObjectId field that holds an ObjectId".
 PyObjectId = Annotated[
     ObjectId,
-    BeforeValidator(_object_id),
+    PlainValidator(_object_id),
     # Stays an ObjectId in Python (what MongoDB stores); a string in JSON.
     PlainSerializer(str, return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "pattern": "^[0-9a-f]{24}$"}),

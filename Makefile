@@ -4,6 +4,7 @@
 #   make test               run every project's tests
 #   make test P=crud-api    run one project's tests
 #   make lint               ruff + mypy, as CI runs them
+#   make clean-data         wipe what `make run` keeps across restarts (.data/)
 
 PROJECTS := shared crud-api blog-api realtime-chat
 P ?= crud-api
@@ -14,10 +15,10 @@ PYTHON ?= python3
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 PKG = $(subst -,_,$(P))
 
-.PHONY: help setup run test test-deps lint format clean
+.PHONY: help setup run test test-deps lint format clean clean-data
 
 help:
-	@sed -n '2,7p' Makefile
+	@sed -n '2,8p' Makefile
 
 $(CURDIR)/.tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -58,3 +59,7 @@ format: setup
 
 clean:
 	rm -rf .venv .tools .pytest_cache .mypy_cache .ruff_cache
+
+# The embedded database's development snapshots (one folder per service).
+clean-data:
+	rm -rf .data

@@ -14,14 +14,17 @@ Everything here runs under the adapter's lock (see `client.py`); none of it is t
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 import mongomock
 from bson import ObjectId
+from bson.tz_util import utc
 from mongomock import aggregate as mongomock_aggregate
 from mongomock import helpers
 from mongomock.collection import BulkOperationBuilder, Collection
@@ -39,6 +42,22 @@ def _is_scalar(value: Any) -> bool:
     if isinstance(value, float):
         return not math.isnan(value)
     return isinstance(value, str | int | ObjectId)
+
+
+_IMMUTABLE = (str, int, float, bytes, type(None), ObjectId)
+
+
+def _copy_out(value: Any, *, aware: bool) -> Any:
+    """mongomock's `_copy_field` then `make_datetime_timezone_aware_in_document`, in one walk."""
+    if isinstance(value, dict):
+        return {key: _copy_out(item, aware=aware) for key, item in value.items()}
+    if isinstance(value, list) or (aware and isinstance(value, tuple)):
+        return [_copy_out(item, aware=aware) for item in value]
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=utc) if aware else value
+    if isinstance(value, _IMMUTABLE):
+        return value
+    return copy.copy(value)
 
 
 def _store_key(document: Document) -> Any:
@@ -325,9 +344,15 @@ class PartitionedCollection(Collection):
         sort_keys = helpers.create_index_list(sort) if sort else None
         stop = skip + abs(limit) if limit else None
         found = itertools.islice(self._get_dataset(spec, sort_keys, projection, dict), skip, stop)
-        if self.codec_options.tz_aware:
+        if self.codec_options.tz_aware and projection:  # whole documents are already aware
             return [helpers.make_datetime_timezone_aware_in_document(doc) for doc in found]
         return list(found)
+
+    def _copy_only_fields(self, doc: Document, fields: Any, container: Any) -> Any:
+        if fields or container is not dict:
+            return super()._copy_only_fields(doc, fields, container)
+        # A whole document: mongomock copies it, then walks the copy again for dates.
+        return _copy_out(doc, aware=self.codec_options.tz_aware)
 
     def find_one(self, filter: Any = None, *args: Any, **kwargs: Any) -> Document | None:
         if filter is None:

@@ -121,3 +121,11 @@ async def place_order(
     assert response.status_code == 201, response.text
     order: dict[str, Any] = response.json()
     return order
+
+
+async def pay(client: httpx.AsyncClient, order: dict[str, Any]) -> dict[str, Any]:
+    """Pay through the fake provider, which sends the signed webhook."""
+    response = await client.post(f"/dev/payments/{order['payment']['intent_id']}/succeed")
+    assert response.status_code == 200, response.text
+    receipt: dict[str, Any] = response.json()
+    return receipt

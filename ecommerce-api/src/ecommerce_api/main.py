@@ -10,8 +10,17 @@ from fastapi import FastAPI
 from backend_shared.accounts.router import auth_router, users_router
 from backend_shared.app import create_service_app
 from ecommerce_api.config import Settings, get_settings
-from ecommerce_api.routers import admin, admin_orders, cart, coupons, inventory, orders, products
-from ecommerce_api.services import users
+from ecommerce_api.routers import (
+    admin,
+    admin_orders,
+    cart,
+    coupons,
+    inventory,
+    orders,
+    payments,
+    products,
+)
+from ecommerce_api.services import users, webhooks
 from ecommerce_api.services.collections import ensure_indexes
 from ecommerce_api.services.expiry import expiring_orders
 from ecommerce_api.services.fake_provider import FakePaymentProvider
@@ -31,6 +40,8 @@ OPENAPI_TAGS = [
     {"name": "products", "description": "The catalogue; writes need the admin role"},
     {"name": "cart", "description": "The signed-in customer's cart"},
     {"name": "orders", "description": "Checkout and the customer's orders"},
+    {"name": "payments", "description": "The payment provider's signed webhook"},
+    {"name": "development", "description": "Only in development and tests: the fake provider"},
     {"name": "admin", "description": "Accounts, roles, stock, coupons, orders and the audit log"},
 ]
 
@@ -50,27 +61,44 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             db=app.state.db,
             webhook_secret=settings.payment_webhook_secret.get_secret_value(),
         )
+
+        async def deliver(payload: bytes, signature: str) -> object:
+            # The fake provider's webhooks take the same path as a real one's requests.
+            return await webhooks.handle(
+                db=app.state.db,
+                provider=provider,
+                payload=payload,
+                signature=signature,
+                secret=settings.payment_webhook_secret.get_secret_value(),
+                tolerance=settings.payment_webhook_tolerance_seconds,
+            )
+
+        provider.deliver = deliver
         app.state.payment_provider = provider
         app.state.idempotency_waiters = Waiters()
         async with expiring_orders(app.state.db, provider, settings.expiry_sweep_seconds):
             yield
 
+    routers = [
+        auth_router,
+        users_router,
+        products.router,
+        products.categories_router,
+        cart.router,
+        orders.router,
+        payments.router,
+        inventory.router,
+        coupons.router,
+        admin_orders.router,
+        admin.router,
+    ]
+    if settings.dev_endpoints_enabled:
+        routers.append(payments.dev_router)
     return create_service_app(
         settings,
         title="ecommerce-api",
         description=DESCRIPTION,
-        routers=[
-            auth_router,
-            users_router,
-            products.router,
-            products.categories_router,
-            cart.router,
-            orders.router,
-            inventory.router,
-            coupons.router,
-            admin_orders.router,
-            admin.router,
-        ],
+        routers=routers,
         accounts=True,
         ensure_indexes=ensure_indexes,
         extra_lifespan=shop_lifespan,

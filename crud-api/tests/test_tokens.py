@@ -11,7 +11,7 @@ import httpx
 import jwt
 import pytest
 
-from backend_shared.testing.factories import bearer
+from backend_shared.testing.factories import bearer, sign_claims
 
 from .utils import User
 
@@ -60,11 +60,8 @@ async def test_an_edited_payload_breaks_the_signature(
 async def test_an_expired_token_is_refused(
     client: httpx.AsyncClient, app: Any, alice: User
 ) -> None:
-    secret = app.state.settings.signing_key
     past = datetime.now(UTC) - timedelta(hours=1)
-    expired = jwt.encode(
-        _claims(alice) | {"iat": past, "exp": past + timedelta(minutes=15)}, secret, "HS256"
-    )
+    expired = sign_claims(app, _claims(alice) | {"iat": past, "exp": past + timedelta(minutes=15)})
     response = await _status_with(client, expired)
     assert response.status_code == 401
     assert response.json()["detail"] == "The access token has expired"
@@ -79,7 +76,7 @@ async def test_a_token_of_another_type_is_refused(
         del claims["type"]
     else:
         claims["type"] = token_type
-    token = jwt.encode(claims, app.state.settings.signing_key, "HS256")
+    token = sign_claims(app, claims)
     assert (await _status_with(client, token)).status_code == 401
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import socketio
 
+from backend_shared.auth.keys import load_key_set
 from backend_shared.auth.tokens import TokenService
 from realtime_chat.config import Settings
 from tests.utils import ChatClient, User
@@ -40,13 +41,10 @@ async def test_a_tampered_token_is_refused(live_url: str, alice: User) -> None:
 
 
 async def test_an_expired_token_is_refused(live_url: str, alice: User, settings: Settings) -> None:
-    secret = settings.signing_key
     expired = TokenService(
-        algorithm=settings.jwt_algorithm,
-        verification_key=secret,
-        signing_key=secret,
+        keys=load_key_set(settings),
         issuer=settings.jwt_issuer,
-        audience=settings.jwt_audience,
+        audience=settings.accepted_audience,
         access_ttl_seconds=-60,
     ).issue_access_token(alice.id)
     assert "The access token has expired" in await refusal(live_url, expired.token)

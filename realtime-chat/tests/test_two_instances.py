@@ -1,22 +1,25 @@
 """Two server processes, one Valkey: a client on each instance sees the other's messages,
 typing and presence, and a user on a crashed instance goes offline within a bounded time.
 
-Each instance is a real `uvicorn` process. Without MONGODB_URL each has its own in-memory
-database, so the test creates each account on the instance its user connects to, and the
-room (and both memberships) on instance 1. What the live path needs from the other
-instance comes through Redis: tokens verify with the shared JWT secret, room membership
-is mirrored in Redis, presence lives there, and the Socket.IO message bus is Redis pub/sub.
-With MONGODB_URL set, both share that database and the same steps apply."""
+Each instance is a real `uvicorn` process. Without MONGODB_URL each has its own embedded
+database, so the test sets up the accounts, the room and both memberships on one instance,
+stops it (its embedded engine writes a snapshot) and starts both instances from copies of
+that snapshot: two instances restored from one backup, with the same ids. What the live
+path needs from the other instance comes through Redis: room membership is mirrored there,
+presence lives there, and the Socket.IO message bus is Redis pub/sub. With MONGODB_URL set,
+both share that database and the same steps apply."""
 
 from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +27,7 @@ import httpx
 import pytest
 
 from backend_shared.testing.live import free_port
-from tests.utils import ChatClient, create_room, join_room, signup_and_login
+from tests.utils import ChatClient, User, create_room, join_room, signup_and_login
 
 HEARTBEAT_SECONDS, TTL_SECONDS = 0.3, 1.5
 
@@ -50,9 +53,19 @@ def wait_until_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"the instance at {url} did not start")
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 @pytest.fixture
-def instances(redis_url: str, tmp_path: Path) -> Iterator[list[tuple[str, Any]]]:
-    env = {
+def env(redis_url: str) -> dict[str, str]:
+    return {
         **os.environ,
         "APP_ENV": "test",
         "LOG_LEVEL": "WARNING",
@@ -62,39 +75,54 @@ def instances(redis_url: str, tmp_path: Path) -> Iterator[list[tuple[str, Any]]]
         "PRESENCE_HEARTBEAT_SECONDS": str(HEARTBEAT_SECONDS),
         "PRESENCE_TTL_SECONDS": str(TTL_SECONDS),
     }
+
+
+async def seed(env: dict[str, str], data_dir: Path) -> tuple[User, User, str]:
+    """Alice, Bob, and a room both belong to, kept in `data_dir`'s snapshot."""
+    data_dir.mkdir()
+    port = free_port()
+    process = start_instance(port, {**env, "EMBEDDED_DATA_DIR": str(data_dir)}, data_dir)
+    try:
+        wait_until_healthy(f"http://127.0.0.1:{port}", process)
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as one:
+            alice = await signup_and_login(one, name="Alice")
+            bob = await signup_and_login(one, name="Bob")
+            room = await create_room(one, alice)
+            await join_room(one, bob, room)
+    finally:
+        stop(process)
+    return alice, bob, room
+
+
+@contextmanager
+def instances_from(env: dict[str, str], data_dir: Path, tmp_path: Path) -> Iterator[list[Any]]:
     started = []
     try:
-        for _ in range(2):
+        for n in range(2):
+            copy = shutil.copytree(data_dir, tmp_path / f"instance-{n}")
             port = free_port()
-            started.append((f"http://127.0.0.1:{port}", start_instance(port, env, tmp_path)))
+            instance_env = {**env, "EMBEDDED_DATA_DIR": str(copy)}
+            started.append((f"http://127.0.0.1:{port}", start_instance(port, instance_env, copy)))
         for url, process in started:
             wait_until_healthy(url, process)
         yield started
     finally:
         for _, process in started:
-            if process.poll() is None:
-                process.terminate()
-        for _, process in started:
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            stop(process)
 
 
 async def test_two_instances_share_a_room_and_a_crash_takes_its_users_offline(
-    instances: list[tuple[str, Any]],
+    env: dict[str, str], tmp_path: Path
 ) -> None:
-    (url_1, _), (url_2, process_2) = instances
-    async with (
-        httpx.AsyncClient(base_url=url_1, timeout=10) as one,
-        httpx.AsyncClient(base_url=url_2, timeout=10) as two,
-    ):
-        alice = await signup_and_login(one, name="Alice")
-        bob = await signup_and_login(two, name="Bob")
-        room = await create_room(one, alice)
-        await join_room(one, bob, room)
+    alice, bob, room = await seed(env, tmp_path / "seed")
+    with instances_from(env, tmp_path / "seed", tmp_path) as instances:
+        (url_1, _), (url_2, process_2) = instances
+        await _chat_across(url_1, url_2, process_2, alice, bob, room)
 
+
+async def _chat_across(
+    url_1: str, url_2: str, process_2: Any, alice: User, bob: User, room: str
+) -> None:
     alices, bobs = ChatClient(), ChatClient()
     try:
         await alices.connect(url_1, alice.access_token)

@@ -20,6 +20,7 @@ def production(**values: object) -> BaseServiceSettings:
         "app_env": "production",
         "jwt_secret": STRONG_SECRET,
         "mongodb_url": "mongodb://db.example:27017",
+        "redis_url": "redis://cache.example:6379/0",
         "_env_file": None,
     }
     return BaseServiceSettings(**(defaults | values))  # type: ignore[arg-type]
@@ -61,7 +62,12 @@ def test_the_refusal_is_one_line_on_stderr(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         cwd=tmp_path,
-        env={"APP_ENV": "production", "MONGODB_URL": "mongodb://x", "PATH": ""},
+        env={
+            "APP_ENV": "production",
+            "MONGODB_URL": "mongodb://x",
+            "REDIS_URL": "redis://x",
+            "PATH": "",
+        },
         check=False,
     )
     assert result.returncode == 1
@@ -76,12 +82,12 @@ def test_development_generates_a_secret_once_and_keeps_it(
 ) -> None:
     secret_file = tmp_path / ".secrets" / "jwt_secret"
     first = BaseServiceSettings(dev_secret_file=secret_file, _env_file=None)  # type: ignore[call-arg]
-    key = first.signing_key
+    key = first.symmetric_secret
     assert len(key) >= 32
     assert "generated a development secret" in caplog.text
     assert secret_file.stat().st_mode & 0o777 == 0o600
     restarted = BaseServiceSettings(dev_secret_file=secret_file, _env_file=None)  # type: ignore[call-arg]
-    assert restarted.signing_key == key
+    assert restarted.symmetric_secret == key
 
 
 def test_cors_origins_are_read_as_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from backend_shared.accounts import service as accounts
 from backend_shared.accounts.router import auth_router, users_router
 from backend_shared.app import create_service_app
 from backend_shared.db import Database
@@ -22,7 +21,6 @@ Errors are `application/problem+json` (RFC 9457).
 
 
 async def ensure_indexes(db: Database) -> None:
-    await accounts.ensure_indexes(db)
     await task_service.ensure_indexes(db)
 
 
@@ -32,5 +30,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="crud-api",
         description=DESCRIPTION,
         routers=[auth_router, users_router, tasks.router],
+        accounts=True,
         ensure_indexes=ensure_indexes,
     )

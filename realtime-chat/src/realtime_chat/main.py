@@ -12,7 +12,6 @@ import socketio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from backend_shared.accounts import service as accounts
 from backend_shared.accounts.router import auth_router, users_router
 from backend_shared.app import create_service_app
 from backend_shared.db import Database
@@ -31,7 +30,6 @@ The page at `/` is a small client. Errors are `application/problem+json` (RFC 94
 
 
 async def ensure_indexes(db: Database) -> None:
-    await accounts.ensure_indexes(db)
     await room_service.ensure_indexes(db)
     await message_service.ensure_indexes(db)
 
@@ -49,6 +47,7 @@ def create_api(settings: Settings, chat: ChatSocketServer) -> FastAPI:
             messages.router,
             page.router,
         ],
+        accounts=True,
         ensure_indexes=ensure_indexes,
         extra_lifespan=lambda app: run_chat(app, chat),
     )

@@ -86,6 +86,12 @@ class RateLimited(AppError):
         )
 
 
+class ServiceUnavailable(AppError):
+    """A backend this request needs is down; the client may retry shortly."""
+
+    status, code = 503, "unavailable"
+
+
 @dataclass(frozen=True, slots=True)
 class FieldError:
     loc: tuple[str | int, ...]

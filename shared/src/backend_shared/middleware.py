@@ -10,6 +10,7 @@ import logging
 import re
 import time
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.datastructures import MutableHeaders
@@ -119,20 +120,34 @@ class SecurityHeadersMiddleware:
 class BodySizeLimitMiddleware:
     """Answers 413 when a request body is larger than `max_bytes`: at once when the client
     declares its length, and after reading at most `max_bytes` when it streams chunks
-    (those are buffered, up to the limit, and replayed to the app)."""
+    (those are buffered, up to the limit, and replayed to the app).
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    `per_path` raises (or lowers) the limit for paths matching a regular expression, e.g.
+    image uploads that need megabytes where JSON routes need kilobytes; such a route should
+    still read its body as a stream and enforce its own limit as it goes."""
+
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, per_path: Sequence[tuple[str, int]] = ()
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.per_path = [(re.compile(pattern), limit) for pattern, limit in per_path]
+
+    def limit_for(self, path: str) -> int:
+        for pattern, limit in self.per_path:
+            if pattern.match(path):
+                return limit
+        return self.max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit_for(scope["path"])
         declared = _header(scope, b"content-length")
         if declared is not None:
-            if declared.isdigit() and int(declared) > self.max_bytes:
-                await self._reject(scope, receive, send)
+            if declared.isdigit() and int(declared) > max_bytes:
+                await self._reject(scope, receive, send, max_bytes)
                 return
             await self.app(scope, receive, send)
             return
@@ -148,8 +163,8 @@ class BodySizeLimitMiddleware:
             if message["type"] != "http.request":
                 break
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
-                await self._reject(scope, receive, send)
+            if received > max_bytes:
+                await self._reject(scope, receive, send, max_bytes)
                 return
             if not message.get("more_body", False):
                 break
@@ -159,10 +174,10 @@ class BodySizeLimitMiddleware:
 
         await self.app(scope, replay, send)
 
-    async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def _reject(self, scope: Scope, receive: Receive, send: Send, max_bytes: int) -> None:
         problem = Problem(
             status=413,
-            detail=f"The request body is larger than {self.max_bytes} bytes",
+            detail=f"The request body is larger than {max_bytes} bytes",
             code="payload_too_large",
             instance=scope["path"],
         )

@@ -114,13 +114,12 @@ class ChatSocketServer:
             )
         backends = self.backends
         try:
-            principal = backends.tokens.verify_access_token(token)
+            principal = await backends.tokens.verify(token)
+            user_id = parse_object_id(principal.id)
+            account = await accounts.get_user(db=backends.db, user_id=user_id) if user_id else None
+            user = accounts.check_session(account=account, principal=principal)
         except Unauthorized as exc:
             raise socketio.exceptions.ConnectionRefusedError(exc.detail) from None
-        user_id = parse_object_id(principal.id)
-        user = await accounts.get_user(db=backends.db, user_id=user_id) if user_id else None
-        if user is None:
-            raise socketio.exceptions.ConnectionRefusedError("The account no longer exists")
         chat_user = ChatUser(
             id=user["_id"], id_str=str(user["_id"]), display_name=user.get("display_name")
         )

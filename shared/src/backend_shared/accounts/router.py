@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 
-from backend_shared.accounts import service
+from backend_shared.accounts import flows, service
 from backend_shared.accounts.dependencies import CurrentAccount
 from backend_shared.accounts.models import (
     LoginIn,
@@ -18,8 +18,25 @@ from backend_shared.accounts.models import (
     UserUpdate,
 )
 from backend_shared.auth.dependencies import TokenServiceDep
-from backend_shared.deps import ClientAddressDep, DbDep, RateLimiterDep, RefreshTokensDep
+from backend_shared.deps import (
+    ClientAddressDep,
+    DbDep,
+    GuessesDep,
+    RedisDep,
+    RefreshTokensDep,
+)
 from backend_shared.openapi import error_responses
+from backend_shared.settings import AccountSettings
+from backend_shared.state import service_state
+
+
+async def account_settings(request: Request) -> AccountSettings:
+    settings = service_state(request.app).settings
+    assert isinstance(settings, AccountSettings)
+    return settings
+
+
+AccountSettingsDep = Annotated[AccountSettings, Depends(account_settings)]
 
 auth_router = APIRouter(prefix="/auth", tags=["auth"])
 users_router = APIRouter(prefix="/users", tags=["users"])
@@ -31,8 +48,8 @@ users_router = APIRouter(prefix="/users", tags=["users"])
     summary="Create an account",
     responses=error_responses(409, 422),
 )
-async def signup(data: SignupIn, db: DbDep, request: Request) -> UserPublic:
-    roles = tuple(request.app.state.settings.default_account_roles)
+async def signup(data: SignupIn, db: DbDep, settings: AccountSettingsDep) -> UserPublic:
+    roles = tuple(settings.default_account_roles)
     return UserPublic.from_doc(await service.create_user(db=db, data=data, roles=roles))
 
 
@@ -41,18 +58,18 @@ class Authenticator:
 
     def __init__(
         self,
-        request: Request,
         db: DbDep,
         tokens: TokenServiceDep,
         refresh_tokens: RefreshTokensDep,
-        limiter: RateLimiterDep,
+        guesses: GuessesDep,
+        settings: AccountSettingsDep,
         client_address: ClientAddressDep,
     ) -> None:
         self.db = db
         self.tokens = tokens
         self.refresh_tokens = refresh_tokens
-        self.limiter = limiter
-        self.settings = request.app.state.settings
+        self.guesses = guesses
+        self.settings = settings
         self.client_address = client_address
 
     async def login(self, *, email: str, password: str) -> TokenPair:
@@ -60,7 +77,7 @@ class Authenticator:
             db=self.db,
             tokens=self.tokens,
             refresh_tokens=self.refresh_tokens,
-            limiter=self.limiter,
+            guesses=self.guesses,
             settings=self.settings,
             email=email,
             password=password,
@@ -109,11 +126,31 @@ async def refresh(
 @auth_router.post(
     "/logout",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Revoke a refresh token (and its rotation family)",
+    summary="Log out: end the session of this refresh token",
+    description="The refresh token's family is revoked, and every access token of the same "
+    "session stops working at once.",
     responses=error_responses(422),
 )
-async def logout(data: RefreshIn, refresh_tokens: RefreshTokensDep) -> None:
-    await refresh_tokens.revoke(data.refresh_token)
+async def logout(
+    data: RefreshIn,
+    db: DbDep,
+    refresh_tokens: RefreshTokensDep,
+    redis: RedisDep,
+    settings: AccountSettingsDep,
+) -> None:
+    ended = await service.logout(
+        db=db,
+        refresh_tokens=refresh_tokens,
+        refresh_token=data.refresh_token,
+        access_ttl_seconds=settings.access_token_ttl_seconds,
+    )
+    if ended is not None:
+        await flows.sessions_ended(
+            redis=redis,
+            service_name=settings.service_name,
+            user_id=str(ended.user_id),
+            session_id=ended.family_id,
+        )
 
 
 @users_router.get("/me", summary="My account", responses=error_responses(401))
@@ -124,14 +161,32 @@ async def read_me(account: CurrentAccount) -> UserPublic:
 @users_router.patch(
     "/me",
     summary="Change my display name, email or password",
-    description="A new email or password needs `current_password`; a new password logs "
-    "out every session (all refresh tokens are revoked).",
-    responses=error_responses(401, 409, 422),
+    description="A new email or password needs `current_password`, whose guesses are "
+    "limited like log-ins. A new password ends every session: all refresh tokens are revoked "
+    "and every access token issued before it stops working, this one included.",
+    responses=error_responses(401, 409, 422, 429),
 )
 async def update_me(
-    data: UserUpdate, account: CurrentAccount, db: DbDep, refresh_tokens: RefreshTokensDep
+    data: UserUpdate,
+    account: CurrentAccount,
+    db: DbDep,
+    refresh_tokens: RefreshTokensDep,
+    guesses: GuessesDep,
+    settings: AccountSettingsDep,
+    client_address: ClientAddressDep,
+    redis: RedisDep,
 ) -> UserPublic:
     updated = await service.update_user(
-        db=db, refresh_tokens=refresh_tokens, user=account, data=data
+        db=db,
+        refresh_tokens=refresh_tokens,
+        guesses=guesses,
+        settings=settings,
+        user=account,
+        data=data,
+        client_address=client_address,
     )
+    if data.password is not None:
+        await flows.sessions_ended(
+            redis=redis, service_name=settings.service_name, user_id=str(account["_id"])
+        )
     return UserPublic.from_doc(updated)

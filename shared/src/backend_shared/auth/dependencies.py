@@ -1,4 +1,8 @@
-"""FastAPI dependencies: who is calling (`CurrentUser`) and may they (`require_roles`)."""
+"""FastAPI dependencies: the verified token (`CurrentPrincipal`) and role checks on it.
+
+A service with accounts of its own checks more than the signature: see
+`backend_shared.accounts.dependencies.CurrentAccount`, which also refuses a token whose
+session has ended."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from backend_shared.errors import Forbidden, Unauthorized
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 
-def get_token_service(request: Request) -> TokenService:
+async def get_token_service(request: Request) -> TokenService:
     tokens: TokenService = request.app.state.tokens
     return tokens
 
@@ -28,17 +32,20 @@ async def get_current_principal(
 ) -> Principal:
     if not token:
         raise Unauthorized("Not authenticated")
-    return tokens.verify_access_token(token)
+    return await tokens.verify(token)
 
 
-CurrentUser = Annotated[Principal, Depends(get_current_principal)]
+CurrentPrincipal = Annotated[Principal, Depends(get_current_principal)]
+# The name routes used before accounts were checked on every request; same dependency.
+CurrentUser = CurrentPrincipal
 
 
 def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:
-    """A dependency that lets a request through only if the caller has one of `roles`."""
+    """Admit a caller whose token carries one of `roles`. Roles in a token last until it
+    expires; where demotion must act at once, use `require_account_roles`."""
     allowed = frozenset(roles)
 
-    async def check(user: CurrentUser) -> Principal:
+    async def check(user: CurrentPrincipal) -> Principal:
         if not allowed & user.roles:
             raise Forbidden("You do not have permission to do this")
         return user

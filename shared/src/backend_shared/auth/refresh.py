@@ -32,9 +32,21 @@ def _digest(token: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class IssuedRefreshToken:
+    token: str
+    family_id: str  # the session: access tokens carry it as `sid`
+
+
+@dataclass(frozen=True, slots=True)
+class RevokedSession:
+    user_id: ObjectId
+    family_id: str
+
+
+@dataclass(frozen=True, slots=True)
 class RotatedToken:
     user_id: ObjectId
-    refresh_token: str
+    refresh_token: IssuedRefreshToken
 
 
 class RefreshTokenStore:
@@ -48,21 +60,22 @@ class RefreshTokenStore:
         await self._tokens.create_index([("user_id", ASCENDING)])
         await self._tokens.create_index([("expires_at", ASCENDING)], expireAfterSeconds=0)
 
-    async def issue(self, user_id: ObjectId, *, family_id: str | None = None) -> str:
+    async def issue(self, user_id: ObjectId, *, family_id: str | None = None) -> IssuedRefreshToken:
         token = secrets.token_urlsafe(32)
         now = datetime.now(UTC)
+        family_id = family_id or uuid.uuid4().hex
         await self._tokens.insert_one(
             {
                 "token_hash": _digest(token),
                 "user_id": user_id,
-                "family_id": family_id or uuid.uuid4().hex,
+                "family_id": family_id,
                 "created_at": now,
                 "expires_at": now + timedelta(seconds=self.ttl_seconds),
                 "used_at": None,
                 "revoked_at": None,
             }
         )
-        return token
+        return IssuedRefreshToken(token=token, family_id=family_id)
 
     async def rotate(self, token: str) -> RotatedToken:
         """Spend `token` and return its successor; Unauthorized if it cannot be spent."""
@@ -91,13 +104,13 @@ class RefreshTokenStore:
         successor = await self.issue(spent["user_id"], family_id=spent["family_id"])
         return RotatedToken(user_id=spent["user_id"], refresh_token=successor)
 
-    async def revoke(self, token: str) -> bool:
-        """Log one session out: revoke the token's family. False if it was unknown."""
+    async def revoke(self, token: str) -> RevokedSession | None:
+        """Log one session out: revoke the token's family. None if it was unknown."""
         known = await self._tokens.find_one({"token_hash": _digest(token)})
         if known is None:
-            return False
+            return None
         await self._revoke_family(known["family_id"], datetime.now(UTC))
-        return True
+        return RevokedSession(user_id=known["user_id"], family_id=known["family_id"])
 
     async def revoke_all(self, user_id: ObjectId) -> None:
         """Log a user out everywhere (after a password change, say)."""

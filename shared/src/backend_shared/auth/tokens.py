@@ -1,20 +1,36 @@
 """Short-lived JWT access tokens (PyJWT). The algorithm is pinned on decode, so a token
-that says `alg: none` or swaps HS256 for RS256 is refused, and every claim is required."""
+that says `alg: none` or swaps HS256 for RS256 is refused; every claim is required, the
+`kid` must name a key this service trusts, and the audience must be this service.
+
+Claims beyond the registered ones: `type` ("access"), `roles`, `sid` (the session: a
+log-out revokes it) and `ver` (the account's token version: a password change or a
+disabled account bumps it, and every older token stops working at once).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import time
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import jwt
 
+from backend_shared.auth.keys import KeySet, load_key_set
 from backend_shared.errors import Unauthorized
-from backend_shared.settings import BaseServiceSettings
+from backend_shared.settings import TokenIssuerSettings, TokenVerifierSettings
+
+logger = logging.getLogger("backend_shared.auth.tokens")
 
 ACCESS_TOKEN_TYPE = "access"  # noqa: S105 - a claim value, not a secret
 REQUIRED_CLAIMS = ["sub", "exp", "iat", "jti", "type", "iss", "aud"]
+# An unknown `kid` refetches the issuer's JWKS at most this often: random kids cannot
+# turn every request into a call to the issuer.
+JWKS_REFETCH_SECONDS = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +42,20 @@ class Principal:
     token_id: str
     claims: dict[str, Any]
 
+    @property
+    def session_id(self) -> str | None:
+        sid = self.claims.get("sid")
+        return sid if isinstance(sid, str) else None
+
+    @property
+    def token_version(self) -> int:
+        version = self.claims.get("ver", 0)
+        return version if isinstance(version, int) else -1
+
+    @property
+    def expires_at(self) -> float:
+        return float(self.claims["exp"])
+
 
 @dataclass(frozen=True, slots=True)
 class IssuedToken:
@@ -34,42 +64,49 @@ class IssuedToken:
 
 
 class TokenService:
-    """Issues and verifies access tokens. A service that only verifies (e.g. behind a
-    gateway) is built with a public key and no signing key."""
+    """Issues (when it holds a signing key) and verifies access tokens."""
 
     def __init__(
         self,
         *,
-        algorithm: str,
-        verification_key: str,
-        signing_key: str | None,
+        keys: KeySet,
         issuer: str,
         audience: str,
-        access_ttl_seconds: int,
+        token_audiences: Iterable[str] = (),
+        access_ttl_seconds: int = 900,
+        jwks_url: str | None = None,
     ) -> None:
-        self.algorithm = algorithm
-        self._verification_key = verification_key
-        self._signing_key = signing_key
+        self.keys = keys
+        self.algorithm = keys.algorithm
         self.issuer = issuer
         self.audience = audience
+        self.token_audiences = list(token_audiences) or [audience]
         self.access_ttl_seconds = access_ttl_seconds
+        self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
+        self._fetched_keys: dict[str, Any] = {}
+        self._last_fetch = float("-inf")
 
     @classmethod
-    def from_settings(cls, settings: BaseServiceSettings) -> TokenService:
-        can_sign = settings.jwt_private_key is not None or settings.jwt_algorithm.startswith("HS")
+    def from_settings(cls, settings: TokenVerifierSettings) -> TokenService:
+        issuer = settings if isinstance(settings, TokenIssuerSettings) else None
         return cls(
-            algorithm=settings.jwt_algorithm,
-            verification_key=settings.verification_key,
-            signing_key=settings.signing_key if can_sign else None,
+            keys=load_key_set(settings),
             issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            access_ttl_seconds=settings.access_token_ttl_seconds,
+            audience=settings.accepted_audience,
+            token_audiences=issuer.token_audiences if issuer else (),
+            access_ttl_seconds=issuer.access_token_ttl_seconds if issuer else 900,
+            jwks_url=settings.jwt_jwks_url,
         )
 
     def issue_access_token(
-        self, subject: str, *, roles: frozenset[str] | set[str] = frozenset()
+        self,
+        subject: str,
+        *,
+        roles: frozenset[str] | set[str] = frozenset(),
+        session_id: str | None = None,
+        token_version: int = 0,
     ) -> IssuedToken:
-        if self._signing_key is None:
+        if self.keys.signing_key is None:
             raise RuntimeError("this service has no signing key; it can only verify tokens")
         now = datetime.now(UTC)
         claims = {
@@ -77,19 +114,69 @@ class TokenService:
             "roles": sorted(roles),
             "type": ACCESS_TOKEN_TYPE,
             "jti": uuid.uuid4().hex,
+            "sid": session_id or uuid.uuid4().hex,
+            "ver": token_version,
             "iat": now,
             "exp": now + timedelta(seconds=self.access_ttl_seconds),
             "iss": self.issuer,
-            "aud": self.audience,
+            "aud": self.token_audiences,
         }
-        token = jwt.encode(claims, self._signing_key, algorithm=self.algorithm)
+        token = jwt.encode(
+            claims,
+            self.keys.signing_key,
+            algorithm=self.algorithm,
+            headers={"kid": self.keys.signing_kid},
+        )
         return IssuedToken(token=token, expires_in=self.access_ttl_seconds)
 
     def verify_access_token(self, token: str) -> Principal:
+        """Verify with the keys at hand (no network); Unauthorized on any failure."""
+        return self._decode(token, self._local_key(self._kid(token)))
+
+    async def verify(self, token: str) -> Principal:
+        """Verify, fetching the issuer's JWKS (off the event loop) for a new `kid`."""
+        kid = self._kid(token)
+        key = self._local_key(kid, required=False)
+        if key is None:
+            key = await self._fetch_key(kid)
+        return self._decode(token, key)
+
+    @staticmethod
+    def _kid(token: str) -> str:
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.PyJWTError:
+            raise Unauthorized("The access token is invalid") from None
+        if not isinstance(kid, str) or not kid:
+            raise Unauthorized("The access token is invalid")
+        return kid
+
+    def _local_key(self, kid: str, *, required: bool = True) -> Any:
+        known = self.keys.verification_keys.get(kid)
+        if known is not None:
+            return known.key
+        fetched = self._fetched_keys.get(kid)
+        if fetched is None and required:
+            raise Unauthorized("The access token is invalid")
+        return fetched
+
+    async def _fetch_key(self, kid: str) -> Any:
+        if self._jwks is None or time.monotonic() - self._last_fetch < JWKS_REFETCH_SECONDS:
+            raise Unauthorized("The access token is invalid")
+        self._last_fetch = time.monotonic()
+        try:
+            fetched = await asyncio.to_thread(self._jwks.get_signing_keys, True)
+        except jwt.PyJWKClientError as exc:
+            logger.warning("could not fetch the issuer's JWKS: %s", exc)
+            raise Unauthorized("The access token cannot be verified now") from None
+        self._fetched_keys = {key.key_id: key.key for key in fetched if key.key_id}
+        return self._local_key(kid)
+
+    def _decode(self, token: str, key: Any) -> Principal:
         try:
             claims = jwt.decode(
                 token,
-                self._verification_key,
+                key,
                 algorithms=[self.algorithm],
                 audience=self.audience,
                 issuer=self.issuer,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import jwt
+
 from backend_shared.auth.tokens import TokenService
 
 
@@ -20,3 +22,15 @@ def access_token_for(app: Any, user_id: str, *, roles: frozenset[str] = frozense
     """A valid access token signed by `app`'s own token service."""
     tokens: TokenService = app.state.tokens
     return tokens.issue_access_token(user_id, roles=roles).token
+
+
+def sign_claims(app: Any, claims: dict[str, Any]) -> str:
+    """A token with exactly `claims`, signed with `app`'s own key and `kid`: for tests of
+    what the verifier does with claims it would never issue (expired, wrong type...)."""
+    tokens: TokenService = app.state.tokens
+    return jwt.encode(
+        claims,
+        tokens.keys.signing_key,
+        algorithm=tokens.algorithm,
+        headers={"kid": tokens.keys.signing_kid},
+    )

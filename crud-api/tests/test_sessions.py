@@ -87,7 +87,8 @@ async def test_every_token_names_its_key_and_its_audience(alice: User) -> None:
     claims = jwt.decode(alice.access_token, options={"verify_signature": False})
     assert header["kid"].startswith("hs-")
     assert claims["aud"] == ["crud-api"]
-    assert claims["sid"] and claims["ver"] == 0
+    assert claims["sid"]
+    assert claims["ver"] == 0
 
 
 async def test_a_token_with_an_unknown_key_id_is_refused(

@@ -79,7 +79,6 @@ def env(redis_url: str) -> dict[str, str]:
 
 async def seed(env: dict[str, str], data_dir: Path) -> tuple[User, User, str]:
     """Alice, Bob, and a room both belong to, kept in `data_dir`'s snapshot."""
-    data_dir.mkdir()
     port = free_port()
     process = start_instance(port, {**env, "EMBEDDED_DATA_DIR": str(data_dir)}, data_dir)
     try:
@@ -114,6 +113,7 @@ def instances_from(env: dict[str, str], data_dir: Path, tmp_path: Path) -> Itera
 async def test_two_instances_share_a_room_and_a_crash_takes_its_users_offline(
     env: dict[str, str], tmp_path: Path
 ) -> None:
+    (tmp_path / "seed").mkdir()
     alice, bob, room = await seed(env, tmp_path / "seed")
     with instances_from(env, tmp_path / "seed", tmp_path) as instances:
         (url_1, _), (url_2, process_2) = instances

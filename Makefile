@@ -11,6 +11,12 @@ P ?= crud-api
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTHON ?= python3
+# TRUSTED_PROXIES: the proxies whose X-Forwarded-For a service believes (comma-separated
+# IPs or CIDRs; unset: none, the client is the TCP peer). `make run TRUSTED_PROXIES=...`
+# passes it on; uvicorn runs with --no-proxy-headers so that only the app decides.
+ifdef TRUSTED_PROXIES
+export TRUSTED_PROXIES
+endif
 
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 PKG = $(subst -,_,$(P))
@@ -32,8 +38,9 @@ setup: .venv/.synced
 
 run: setup
 	@test -d "$(P)/src/$(PKG)" || { echo "unknown project '$(P)'; choose one of: $(filter-out shared,$(PROJECTS))"; exit 2; }
-	$(UV) run --frozen uvicorn $(PKG).main:create_app --factory --reload \
-		--reload-dir $(P)/src --reload-dir shared/src --host $(HOST) --port $(PORT)
+	$(UV) run --frozen uvicorn $(PKG).main:create_app \
+		--factory --reload --reload-dir $(P)/src --reload-dir shared/src \
+		--host $(HOST) --port $(PORT) --no-proxy-headers
 
 # What realtime-chat's browser and Node tests need: Debian's chromium, npm's socket.io-client.
 TESTED = $(if $(filter command line,$(origin P)),$(P),$(PROJECTS))

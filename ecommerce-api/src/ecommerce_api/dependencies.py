@@ -19,6 +19,7 @@ from ecommerce_api.models.users import Role
 from ecommerce_api.services import orders, products
 from ecommerce_api.services.idempotency import Waiters
 from ecommerce_api.services.payments import PaymentProvider
+from ecommerce_api.services.storage import MediaStore
 
 
 def get_settings(request: Request) -> Settings:
@@ -36,7 +37,13 @@ def get_idempotency_waiters(request: Request) -> Waiters:
     return waiters
 
 
+def get_media_store(request: Request) -> MediaStore:
+    store: MediaStore = request.app.state.media_store
+    return store
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+MediaStoreDep = Annotated[MediaStore, Depends(get_media_store)]
 PaymentProviderDep = Annotated[PaymentProvider, Depends(get_payment_provider)]
 WaitersDep = Annotated[Waiters, Depends(get_idempotency_waiters)]
 

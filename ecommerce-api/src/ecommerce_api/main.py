@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -15,6 +16,7 @@ from ecommerce_api.routers import (
     admin_orders,
     cart,
     coupons,
+    images,
     inventory,
     orders,
     payments,
@@ -25,6 +27,10 @@ from ecommerce_api.services.collections import ensure_indexes
 from ecommerce_api.services.expiry import expiring_orders
 from ecommerce_api.services.fake_provider import FakePaymentProvider
 from ecommerce_api.services.idempotency import Waiters
+from ecommerce_api.services.storage import build_media_store
+from ecommerce_api.uploads import ENVELOPE_BYTES
+
+logger = logging.getLogger("ecommerce_api")
 
 DESCRIPTION = """
 A shop: a catalogue with stock that never oversells, carts, idempotent checkout, orders
@@ -40,6 +46,7 @@ OPENAPI_TAGS = [
     {"name": "products", "description": "The catalogue; writes need the admin role"},
     {"name": "cart", "description": "The signed-in customer's cart"},
     {"name": "orders", "description": "Checkout and the customer's orders"},
+    {"name": "media", "description": "Uploaded images, as stored"},
     {"name": "payments", "description": "The payment provider's signed webhook"},
     {"name": "development", "description": "Only in development and tests: the fake provider"},
     {"name": "admin", "description": "Accounts, roles, stock, coupons, orders and the audit log"},
@@ -76,6 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         provider.deliver = deliver
         app.state.payment_provider = provider
         app.state.idempotency_waiters = Waiters()
+        app.state.media_store = build_media_store(settings)
+        logger.info("images are stored in the %s", app.state.media_store.description)
         async with expiring_orders(app.state.db, provider, settings.expiry_sweep_seconds):
             yield
 
@@ -84,6 +93,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         users_router,
         products.router,
         products.categories_router,
+        images.router,
+        images.media_router,
         cart.router,
         orders.router,
         payments.router,
@@ -103,4 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         ensure_indexes=ensure_indexes,
         extra_lifespan=shop_lifespan,
         openapi_tags=OPENAPI_TAGS,
+        # Uploads need megabytes where JSON needs kilobytes; the route still cuts off at
+        # MAX_IMAGE_BYTES as the file streams in.
+        body_limits=[(images.UPLOAD_PATH, settings.max_image_bytes + ENVELOPE_BYTES)],
     )

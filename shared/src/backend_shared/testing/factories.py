@@ -28,9 +28,10 @@ def sign_claims(app: Any, claims: dict[str, Any]) -> str:
     """A token with exactly `claims`, signed with `app`'s own key and `kid`: for tests of
     what the verifier does with claims it would never issue (expired, wrong type...)."""
     tokens: TokenService = app.state.tokens
+    key: Any = tokens.keys.signing_key
     return jwt.encode(
         claims,
-        tokens.keys.signing_key,
+        key,
         algorithm=tokens.algorithm,
         headers={"kid": tokens.keys.signing_kid},
     )

@@ -73,7 +73,7 @@ async def running_app(app: Any, base_url: str = "http://testserver") -> AsyncIte
         transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 50000))
         async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
             yield client
-        if app.state.mongo.engine == "mongodb":
+        if app.state.mongo is not None and app.state.mongo.engine == "mongodb":
             await app.state.mongo.drop()
 
 

@@ -9,7 +9,7 @@ import httpx
 
 from backend_shared.testing.factories import bearer, unique_email
 
-PASSWORD = "correct-horse-battery"
+PASSWORD = "correct-horse-battery"  # noqa: S105 - a test account's password
 
 
 @dataclass

@@ -112,8 +112,8 @@ class Server:
         return process_cpu_seconds(self.pid)
 
     def __enter__(self) -> Server:
-        log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        self._process = subprocess.Popen(  # noqa: S603 - our own command line
+        log = open(self.log_path, "wb") if self.log_path else subprocess.DEVNULL
+        self._process = subprocess.Popen(
             list(self.command),
             cwd=self.cwd,
             env={**os.environ, **self.env},
@@ -191,7 +191,7 @@ def run_wrk(
     if script is not None:
         command += ["-s", str(script)]
     command.append(url)
-    output = subprocess.run(  # noqa: S603 - wrk, our arguments
+    output = subprocess.run(
         command, capture_output=True, text=True, check=True
     ).stdout
     summary = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", output)

@@ -191,9 +191,7 @@ def run_wrk(
     if script is not None:
         command += ["-s", str(script)]
     command.append(url)
-    output = subprocess.run(
-        command, capture_output=True, text=True, check=True
-    ).stdout
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     summary = re.search(r"(\d+) requests in ([\d.]+)(ms|s|m)", output)
     if summary is None:
         raise RuntimeError(f"could not read wrk's output:\n{output}")

@@ -1,0 +1,1 @@
+"""Products with stock; reserves stock for placed orders with compensation."""

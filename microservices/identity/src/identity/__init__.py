@@ -1,0 +1,1 @@
+"""Accounts and asymmetric access tokens with a JWKS; emits user.registered."""

@@ -1,0 +1,1 @@
+"""Sends emails for shop events over SMTP and shows each user theirs."""

@@ -1,0 +1,1 @@
+"""Cart, idempotent checkout and order states driven by catalog's events."""

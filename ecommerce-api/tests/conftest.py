@@ -46,9 +46,10 @@ async def bob(client: httpx.AsyncClient) -> User:
     return await signup_and_login(client)
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Fifty Argon2 hashes take seconds, and signing up is not what crowd tests are about."""
+    """Argon2 costs a CPU-heavy fraction of a second per sign-up and log-in by design, and
+    passwords are not what this project's tests are about (crud-api's test them)."""
 
     async def not_a_real_hash(password: str) -> str:
         return f"plain:{password}"

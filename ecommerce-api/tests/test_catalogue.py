@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
+from collections.abc import Awaitable, Callable
 
 import httpx
 
-from .utils import User, create_product, money, new_sku
+from .utils import User, all_at_once, create_product, money, new_sku
 
 
 async def test_an_admin_creates_a_product_that_anyone_can_read(
@@ -87,15 +87,11 @@ async def test_two_admins_creating_the_same_sku_at_once_make_one_product(
         "category": "kitchen",
         "variants": [{"sku": sku, "title": "Blue", "price": money(100), "stock": 1}],
     }
-    start = asyncio.Event()
 
     async def create() -> int:
-        await start.wait()
         return (await client.post("/products", headers=admin.headers, json=body)).status_code
 
-    tasks = [asyncio.create_task(create()) for _ in range(10)]
-    start.set()
-    statuses = await asyncio.gather(*tasks)
+    statuses = await all_at_once([create] * 10)
     assert sorted(statuses) == [201] + [409] * 9
     assert (await client.get("/products")).json()["total"] == 1
 
@@ -162,20 +158,21 @@ async def test_concurrent_price_changes_on_two_variants_both_stick(
         admin,
         variants=[{"sku": sku, "title": sku, "price": money(100), "stock": 1} for sku in skus],
     )
-    start = asyncio.Event()
 
-    async def reprice(sku: str, amount: int) -> int:
-        await start.wait()
-        response = await client.patch(
-            f"/products/{product['id']}",
-            headers=admin.headers,
-            json={"variants": [{"sku": sku, "price": money(amount)}]},
-        )
-        return response.status_code
+    def reprice(sku: str, amount: int) -> Callable[[], Awaitable[int]]:
+        async def call() -> int:
+            response = await client.patch(
+                f"/products/{product['id']}",
+                headers=admin.headers,
+                json={"variants": [{"sku": sku, "price": money(amount)}]},
+            )
+            return response.status_code
 
-    tasks = [asyncio.create_task(reprice(sku, 200 + i)) for i, sku in enumerate(skus)]
-    start.set()
-    assert await asyncio.gather(*tasks) == [200] * len(skus)
+        return call
+
+    assert await all_at_once([reprice(sku, 200 + i) for i, sku in enumerate(skus)]) == [200] * len(
+        skus
+    )
     variants = (await client.get(f"/products/{product['id']}")).json()["variants"]
     assert [variant["price"]["amount"] for variant in variants] == [200 + i for i in range(6)]
 

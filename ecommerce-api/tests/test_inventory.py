@@ -3,11 +3,9 @@ page, and a ledger of every movement."""
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 
-from .utils import User, create_product, inventory_of, new_sku
+from .utils import User, all_at_once, create_product, inventory_of, new_sku
 
 
 async def adjust(
@@ -53,15 +51,11 @@ async def test_concurrent_removals_never_take_stock_below_zero(
 ) -> None:
     sku = new_sku()
     await create_product(client, admin, sku=sku, stock=10)
-    start = asyncio.Event()
 
     async def remove_one() -> int:
-        await start.wait()
         return (await adjust(client, admin, sku, -1, "shrinkage")).status_code
 
-    tasks = [asyncio.create_task(remove_one()) for _ in range(25)]
-    start.set()
-    statuses = await asyncio.gather(*tasks)
+    statuses = await all_at_once([remove_one] * 25)
     assert statuses.count(200) == 10
     assert statuses.count(409) == 15
     item = await inventory_of(client, admin, sku)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +10,7 @@ import httpx
 from backend_shared.clock import utcnow
 from ecommerce_api.services import orders as order_service
 
-from .utils import User, create_product, inventory_of, new_sku, pay, place_order
+from .utils import User, all_at_once, create_product, inventory_of, new_sku, pay, place_order
 
 
 def statuses(order: dict[str, Any]) -> list[str]:
@@ -73,16 +72,12 @@ async def test_ten_cancels_at_once_release_the_stock_once(
     await create_product(client, admin, sku=sku, stock=5)
     order = await place_order(client, alice, sku, 1)
     await place_order(client, bob, sku, 1)  # bob's reservation must survive alice's cancels
-    start = asyncio.Event()
 
     async def cancel() -> int:
-        await start.wait()
         response = await client.post(f"/orders/{order['id']}/cancel", headers=alice.headers)
         return response.status_code
 
-    tasks = [asyncio.create_task(cancel()) for _ in range(10)]
-    start.set()
-    results = await asyncio.gather(*tasks)
+    results = await all_at_once([cancel] * 10)
     assert sorted(results) == [200] + [409] * 9
     item = await inventory_of(client, admin, sku)
     assert (item["on_hand"], item["reserved"], item["available"]) == (5, 1, 4)
@@ -94,19 +89,14 @@ async def test_cancel_and_payment_racing_end_consistent(
     sku = new_sku()
     await create_product(client, admin, sku=sku, stock=5)
     order = await place_order(client, alice, sku, 2)
-    start = asyncio.Event()
 
-    async def cancel() -> httpx.Response:
-        await start.wait()
+    async def cancel() -> Any:
         return await client.post(f"/orders/{order['id']}/cancel", headers=alice.headers)
 
-    async def pay_now() -> dict[str, Any]:
-        await start.wait()
+    async def pay_now() -> Any:
         return await pay(client, order)
 
-    cancelling, paying = asyncio.create_task(cancel()), asyncio.create_task(pay_now())
-    start.set()
-    cancelled, receipt = await cancelling, await paying
+    cancelled, receipt = await all_at_once([cancel, pay_now])
     final = (await client.get(f"/orders/{order['id']}", headers=alice.headers)).json()
     item = await inventory_of(client, admin, sku)
     if final["status"] == "paid":
@@ -247,15 +237,11 @@ async def test_unpaid_orders_expire_once_even_with_two_instances_sweeping(
         {"payment.intent_id": late["payment"]["intent_id"]},
         {"$set": {"expires_at": utcnow() - timedelta(seconds=1)}},
     )
-    start = asyncio.Event()
 
     async def sweep() -> int:
-        await start.wait()
         return await order_service.expire_due(db=db, provider=provider)
 
-    tasks = [asyncio.create_task(sweep()) for _ in range(2)]
-    start.set()
-    assert sorted(await asyncio.gather(*tasks)) == [0, 1]
+    assert sorted(await all_at_once([sweep, sweep])) == [0, 1]
 
     expired = (await client.get(f"/orders/{late['id']}", headers=alice.headers)).json()
     assert expired["status"] == "expired"

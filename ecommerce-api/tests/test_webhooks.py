@@ -3,7 +3,6 @@ out-of-order or mismatched events that never pay an order wrongly."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -18,7 +17,7 @@ import stripe
 from ecommerce_api.config import Settings
 from ecommerce_api.services.signatures import SignatureError, sign, verify
 
-from .utils import User, create_product, inventory_of, new_sku, place_order
+from .utils import User, all_at_once, create_product, inventory_of, new_sku, place_order
 
 
 def stripe_header(payload: bytes, secret: str, timestamp: int | None = None) -> str:
@@ -158,15 +157,11 @@ async def test_a_duplicate_event_is_processed_once(
     order: dict[str, Any],
 ) -> None:
     event = event_for(order)
-    start = asyncio.Event()
 
     async def deliver() -> str:
-        await start.wait()
         return str((await send(client, settings, event)).json()["outcome"])
 
-    tasks = [asyncio.create_task(deliver()) for _ in range(10)]
-    start.set()
-    outcomes = await asyncio.gather(*tasks)
+    outcomes = await all_at_once([deliver] * 10)
     assert sorted(outcomes) == ["duplicate"] * 9 + ["paid"]
     sku = order["lines"][0]["sku"]
     item = await inventory_of(client, admin, sku)

@@ -9,7 +9,13 @@ from pathlib import Path
 from pydantic import EmailStr, Field, SecretStr
 from pydantic_settings import SettingsConfigDict
 
-from backend_shared.settings import AppEnv, BaseServiceSettings, CommaList, ConfigError
+from backend_shared.settings import (
+    REPO_ROOT,
+    AppEnv,
+    BaseServiceSettings,
+    CommaList,
+    ConfigError,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEV_WEBHOOK_SECRET = "whsec_development_only_not_a_secret"  # noqa: S105 - refused in production
@@ -46,7 +52,8 @@ class Settings(BaseServiceSettings):
     thumbnail_size: int = Field(default=320, gt=0)
 
     # Images: a local directory (served at /media/...) unless an S3 bucket is configured.
-    media_dir: Path = PROJECT_DIR / ".data" / "media"
+    # Beside the embedded engine's data, so `make clean-data` wipes both.
+    media_dir: Path = REPO_ROOT / ".data" / "ecommerce-api" / "media"
     s3_bucket: str | None = None
     s3_endpoint: str | None = None
     s3_region: str = "us-east-1"

@@ -55,7 +55,7 @@ async def test_a_token_for_a_deleted_account_is_401(app: Any, client: httpx.Asyn
     await app.state.db["users"].delete_many({"username": member.username})
     response = await client.get("/api/user", headers=member.headers)
     assert response.status_code == 401
-    assert response.json() == {"errors": {"token": ["is invalid"]}}
+    assert response.json() == {"errors": {"token": ["The account no longer exists"]}}
 
 
 async def test_validation_names_every_bad_field(client: httpx.AsyncClient) -> None:

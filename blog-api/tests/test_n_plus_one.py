@@ -45,11 +45,12 @@ async def test_a_page_of_twenty_costs_what_a_page_of_one_costs(
             a.username for a in authors
         }
         assert sorted(twenty_ops) == sorted(one_ops), (one_ops, twenty_ops)
-        # count + page, then users + follows + favourite counts + the reader's favourites
-        assert len(twenty_ops) == 6, twenty_ops
+        # the reader's account (its session is checked on every request), count + page,
+        # then users + follows + favourite counts + the reader's favourites
+        assert len(twenty_ops) == 7, twenty_ops
 
     _, feed_ops = await _operations_for(app, client, "/api/articles/feed?limit=20", reader)
-    assert len(feed_ops) == 7, feed_ops  # the reader's follows first
+    assert len(feed_ops) == 8, feed_ops  # the reader's follows too
     # Anonymous readers skip the follow and favourite look-ups (and this one misses the cache).
     _, anonymous_ops = await _operations_for(app, client, "/api/articles?limit=20", None)
     assert len(anonymous_ops) == 4, anonymous_ops

@@ -1,8 +1,12 @@
 """RealWorld's `Authorization: Token <jwt>` header, on top of the shared token service.
 
-`CurrentUserId` requires a token, `ViewerId` accepts its absence (anonymous readers).
-Routes that require one answer 401 before anything else: FastAPI parses a JSON body before
-it runs dependencies, so `TokenFirstRoute` checks the header first, with the same rule.
+`CurrentUser` (and `CurrentUserId`) require a token, `ViewerId` accepts its absence
+(anonymous readers). Either way a token that is sent must be this service's (its audience),
+and must speak for a blog-api account whose session is alive (the shared `check_session`:
+the account exists and its token version is current), so a route never writes for a user
+that is not there. Routes that require a token answer 401 before anything else: FastAPI
+parses a JSON body before it runs dependencies, so `TokenFirstRoute` checks the header
+first, with the same rule.
 """
 
 from __future__ import annotations
@@ -16,10 +20,14 @@ from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader
 
+from backend_shared.accounts.service import check_session
 from backend_shared.auth.dependencies import TokenServiceDep
 from backend_shared.auth.tokens import TokenService
+from backend_shared.db import Database
+from backend_shared.deps import DbDep
 from backend_shared.errors import Unauthorized
 from backend_shared.ids import parse_object_id
+from blog_api.services import users
 
 SCHEME = "Token"
 
@@ -68,24 +76,39 @@ async def required_token(token: PresentedToken) -> str:
 CurrentToken = Annotated[str, Depends(required_token)]
 
 
-def _verified_user_id(tokens: TokenService, token: str) -> ObjectId:
+async def _signed_in_user(*, tokens: TokenService, db: Database, token: str) -> dict[str, Any]:
+    """The account `token` speaks for, or a 401 saying why not: expired, forged, another
+    service's, an account that is gone, or a session a new password has ended."""
     try:
-        principal = tokens.verify_access_token(token)
-    except Unauthorized as exc:  # expired, forged, or not an access token: say which
+        principal = await tokens.verify(token)
+        user_id = parse_object_id(principal.id)
+        if user_id is None:  # a valid signature on a subject this service never issued
+            raise Unauthorized("The access token is invalid")
+        account = await users.get_user(db=db, user_id=user_id)
+        return check_session(account=account, principal=principal)
+    except Unauthorized as exc:
         raise unauthorized(exc.detail) from None
-    user_id = parse_object_id(principal.id)
-    if user_id is None:  # a valid signature on a subject this service never issued
-        raise unauthorized("is invalid")
+
+
+async def current_user(token: CurrentToken, tokens: TokenServiceDep, db: DbDep) -> dict[str, Any]:
+    return await _signed_in_user(tokens=tokens, db=db, token=token)
+
+
+CurrentUser = Annotated[dict[str, Any], Depends(current_user)]
+
+
+async def current_user_id(user: CurrentUser) -> ObjectId:
+    user_id: ObjectId = user["_id"]
     return user_id
 
 
-async def current_user_id(token: CurrentToken, tokens: TokenServiceDep) -> ObjectId:
-    return _verified_user_id(tokens, token)
-
-
-async def viewer_id(token: PresentedToken, tokens: TokenServiceDep) -> ObjectId | None:
+async def viewer_id(token: PresentedToken, tokens: TokenServiceDep, db: DbDep) -> ObjectId | None:
     """The signed-in reader, or None for an anonymous one. A bad token is still a 401."""
-    return None if token is None else _verified_user_id(tokens, token)
+    if token is None:
+        return None
+    user = await _signed_in_user(tokens=tokens, db=db, token=token)
+    user_id: ObjectId = user["_id"]
+    return user_id
 
 
 CurrentUserId = Annotated[ObjectId, Depends(current_user_id)]

@@ -1,5 +1,6 @@
-"""blog-api's dependencies: the signed-in user, the article a path names, its author check
-(in one place, for every route that changes an article), and the response cache."""
+"""blog-api's dependencies: the article a path names, its author check (in one place, for
+every route that changes an article), the settings and the response cache. The signed-in
+user is `blog_api.auth`'s."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Path, Request
 
 from backend_shared.deps import DbDep
-from blog_api.auth import CurrentUserId, unauthorized
+from blog_api.auth import CurrentUserId
 from blog_api.config import Settings
-from blog_api.services import articles, users
+from blog_api.services import articles
 from blog_api.services.cache import ResponseCache
 
 SlugPath = Annotated[
@@ -30,16 +31,6 @@ async def response_cache(request: Request) -> ResponseCache:
 
 SettingsDep = Annotated[Settings, Depends(app_settings)]
 CacheDep = Annotated[ResponseCache, Depends(response_cache)]
-
-
-async def current_user(user_id: CurrentUserId, db: DbDep) -> dict[str, Any]:
-    user = await users.get_user(db=db, user_id=user_id)
-    if user is None:  # a valid token for an account that is gone
-        raise unauthorized("is invalid")
-    return user
-
-
-CurrentUser = Annotated[dict[str, Any], Depends(current_user)]
 
 
 async def valid_article(slug: SlugPath, db: DbDep) -> dict[str, Any]:

@@ -74,6 +74,7 @@ _DESCRIPTIONS = {
     413: "The body is too large",
     422: "The request is invalid; each field says why",
     429: "Too many failed attempts; retry later",
+    503: "A backend this needs is briefly unavailable; retry shortly",
 }
 
 
@@ -95,6 +96,7 @@ def error_responses(
         413: ("request", "The request body is larger than 1000000 bytes"),
         422: (invalid, BLANK),
         429: ("request", "Too many attempts; retry in 60 seconds"),
+        503: ("request", "Log-in is briefly unavailable; try again"),
     }
     return {
         status: {

@@ -56,7 +56,7 @@ async def get_article(*, db: Database, slug: str) -> dict[str, Any]:
 
 def check_author(*, article: dict[str, Any], user_id: ObjectId) -> None:
     """Only an article's author may change or delete it."""
-    if article["author_id"] != user_id:
+    if article.get("author_id") != user_id:
         raise Forbidden(FORBIDDEN, field="article")
 
 

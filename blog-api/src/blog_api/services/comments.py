@@ -33,10 +33,10 @@ async def _views(
     *, db: Database, docs: list[dict[str, Any]], viewer_id: ObjectId | None
 ) -> list[Comment]:
     authors = await profiles_for(
-        db=db, user_ids=(doc["author_id"] for doc in docs), viewer_id=viewer_id
+        db=db, user_ids=(doc.get("author_id") for doc in docs), viewer_id=viewer_id
     )
     return [
-        Comment.model_validate({**doc, "id": doc["_id"], "author": authors[doc["author_id"]]})
+        Comment.model_validate({**doc, "id": doc["_id"], "author": authors[doc.get("author_id")]})
         for doc in docs
     ]
 
@@ -73,6 +73,6 @@ async def delete_comment(
     comment = await db[COMMENTS].find_one({"_id": comment_id, "article_id": article["_id"]})
     if comment is None:
         raise NotFound(NOT_FOUND, field="comment")
-    if comment["author_id"] != user_id:
+    if comment.get("author_id") != user_id:
         raise Forbidden(FORBIDDEN, field="comment")
     await db[COMMENTS].delete_one({"_id": comment_id, "author_id": user_id})

@@ -33,7 +33,7 @@ async def article_views(
     article_ids = [doc["_id"] for doc in docs]
     authors, favorite_counts, favorited = await asyncio.gather(
         profiles.profiles_for(
-            db=db, user_ids=(doc["author_id"] for doc in docs), viewer_id=viewer_id
+            db=db, user_ids=(doc.get("author_id") for doc in docs), viewer_id=viewer_id
         ),
         favorites.counts(db=db, article_ids=article_ids),
         favorites.favorited_by(db=db, user_id=viewer_id, article_ids=article_ids),
@@ -45,7 +45,7 @@ async def article_views(
                 **doc,
                 "favorited": doc["_id"] in favorited,
                 "favorites_count": favorite_counts.get(doc["_id"], 0),
-                "author": authors[doc["author_id"]],
+                "author": authors[doc.get("author_id")],
             }
         )
         for doc in docs

@@ -1,20 +1,27 @@
 """blog-api's users: registration, login and account changes. Usernames and emails are unique
 regardless of case and of Unicode compatibility variants (`Jake`, `jake` and `jake` in
 fullwidth letters are one username), guarded by unique indexes on their folded forms (never
-check, then insert). Passwords are hashed with the shared Argon2id helpers, off the event loop."""
+check, then insert). Passwords are hashed with the shared Argon2id helpers, off the event loop.
+
+Sessions follow the shared accounts' rule: each user has a `token_version`, written into
+every token; a new password bumps it in the same write, so every earlier token is stale.
+Password guesses are counted before they are checked (the shared `GuessLimiter`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from bson import ObjectId
+from pymongo import ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
-from backend_shared.auth.passwords import hash_password, verify_password
+from backend_shared.accounts.service import check_guess
+from backend_shared.auth.guesses import GuessLimiter
+from backend_shared.auth.passwords import hash_password
 from backend_shared.clock import utcnow
 from backend_shared.db import Database
 from backend_shared.errors import Conflict, NotFound, Unauthorized
-from backend_shared.ratelimit import RateLimiter
+from backend_shared.settings import AccountSettings
 from backend_shared.text import fold_identifier
 from blog_api.errors import NOT_FOUND, TAKEN
 from blog_api.models.users import NewUser, UpdateUser
@@ -23,6 +30,8 @@ from blog_api.services.collections import ARTICLES, USERS
 
 # What other users see of a user, on profiles, articles and comments.
 PUBLIC_FIELDS = ("username", "bio", "image")
+# The shared check_session's words for a token older than the account's last new password.
+SESSION_ENDED = "The session has ended; log in again"
 
 
 async def _taken_field(db: Database, *, username: str | None, user_id: ObjectId | None) -> str:
@@ -46,6 +55,7 @@ async def create_user(*, db: Database, data: NewUser) -> dict[str, Any]:
         "password_hash": await hash_password(data.password),
         "bio": None,
         "image": None,
+        "token_version": 0,
         "created_at": now,
         "updated_at": now,
     }
@@ -61,24 +71,32 @@ async def create_user(*, db: Database, data: NewUser) -> dict[str, Any]:
 async def authenticate(
     *,
     db: Database,
-    limiter: RateLimiter,
-    max_failures: int,
-    window_seconds: int,
+    guesses: GuessLimiter,
+    settings: AccountSettings,
     email: str,
     password: str,
+    client_address: str,
 ) -> dict[str, Any]:
-    """The user with these credentials, or 401. Failures are limited per account, not per
-    address, which would lock out a classroom behind one NAT."""
-    counter = f"login-failures:account:{fold_identifier(email)}"
-    await limiter.check(key=counter, limit=max_failures, window_seconds=window_seconds)
+    """The user with these credentials, or 401; 429 once this guess would exceed a limit.
+
+    The guess is counted before the password is checked, per account and address, per
+    account, and per address (`guess_counters`), and given back when it is right: an
+    attacker elsewhere cannot lock the owner out, nor one address's typos its neighbours.
+    Without a user a dummy hash is checked, so timing does not reveal which emails exist.
+    blog-api's users sit in the shared accounts' collection name (`users`) with the same
+    `password_hash` field, so the shared check also upgrades an outdated hash in place."""
     user = await db[USERS].find_one({"email_folded": fold_identifier(email)})
-    # Without a user a dummy hash is checked, so timing does not reveal which emails exist.
-    valid, upgraded_hash = await verify_password(password, user["password_hash"] if user else None)
-    if user is None or not valid:
-        await limiter.hit(key=counter, limit=max_failures, window_seconds=window_seconds)
-        raise Unauthorized("invalid", field="credentials")
-    if upgraded_hash is not None:
-        await db[USERS].update_one({"_id": user["_id"]}, {"$set": {"password_hash": upgraded_hash}})
+    await check_guess(
+        db=db,
+        guesses=guesses,
+        settings=settings,
+        email=email,
+        user=user,
+        password=password,
+        client_address=client_address,
+        error=Unauthorized("invalid", field="credentials"),
+    )
+    assert user is not None  # check_guess raised for a missing user (the dummy hash)
     return user
 
 
@@ -97,9 +115,19 @@ async def get_by_username(*, db: Database, username: str) -> dict[str, Any]:
     return user
 
 
+def _session_of(user: dict[str, Any]) -> dict[str, Any]:
+    """A filter that matches `user` only while its token version is the one just checked
+    (users registered before versions existed have none, which counts as 0)."""
+    version = user.get("token_version")
+    return {"token_version": version if version is not None else {"$exists": False}}
+
+
 async def update_user(
     *, db: Database, cache: ResponseCache, user: dict[str, Any], data: UpdateUser
 ) -> dict[str, Any]:
+    """Apply the fields sent. A new password bumps `token_version` in the same write, and
+    the write is conditional on the version the caller's token was checked against, so a
+    session that another change has just ended cannot write (nor get a fresh token)."""
     sent = data.model_dump(exclude_unset=True)
     changes: dict[str, Any] = {
         name: sent[name] for name in ("username", "email", "bio", "image") if name in sent
@@ -112,15 +140,26 @@ async def update_user(
     if not changes:
         return user
     changes["updated_at"] = utcnow()
+    update: dict[str, Any] = {"$set": changes}
+    if "password" in sent:
+        update["$inc"] = {"token_version": 1}
     try:
-        await db[USERS].update_one({"_id": user["_id"]}, {"$set": changes})
+        updated = await db[USERS].find_one_and_update(
+            {"_id": user["_id"], **_session_of(user)}, update, return_document=ReturnDocument.AFTER
+        )
     except DuplicateKeyError:
         field = await _taken_field(db, username=sent.get("username"), user_id=user["_id"])
         raise Conflict(TAKEN, field=field) from None
-    updated = {**user, **changes}
-    if any(updated[name] != user[name] for name in PUBLIC_FIELDS):
+    if updated is None:
+        raise Unauthorized(SESSION_ENDED, field="token", headers={"WWW-Authenticate": "Token"})
+    if any(updated.get(name) != user.get(name) for name in PUBLIC_FIELDS):
         await _invalidate_authored(db=db, cache=cache, author_id=user["_id"])
     return updated
+
+
+def ends_sessions(*, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """Whether an update ended `before`'s sessions (a new password): its tokens are stale."""
+    return bool(after.get("token_version", 0) != before.get("token_version", 0))
 
 
 async def _invalidate_authored(*, db: Database, cache: ResponseCache, author_id: ObjectId) -> None:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import httpx
 
+from backend_shared.testing.concurrency import release_together
 from backend_shared.testing.factories import bearer, unique_email
 
 from .utils import PASSWORD, User, signup_and_login
@@ -38,12 +37,11 @@ async def test_concurrent_duplicate_signups_create_exactly_one_account(
     client: httpx.AsyncClient,
 ) -> None:
     email = unique_email()
-    responses = await asyncio.gather(
-        *(
-            client.post("/auth/signup", json={"email": email, "password": PASSWORD})
-            for _ in range(8)
-        )
-    )
+
+    async def sign_up() -> httpx.Response:
+        return await client.post("/auth/signup", json={"email": email, "password": PASSWORD})
+
+    responses = await release_together([sign_up] * 8)
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [201] + [409] * 7
 

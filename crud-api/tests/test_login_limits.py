@@ -4,7 +4,6 @@ here), and an attacker elsewhere never locks the owner out of their own address.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
+from backend_shared.accounts import service as accounts
+from backend_shared.testing.concurrency import release_together
 from backend_shared.testing.factories import unique_email
 from crud_api.config import Settings
 
@@ -45,29 +46,24 @@ async def _fail(client: httpx.AsyncClient, email: str) -> httpx.Response:
     return await _login(client, email, "wrong-password")
 
 
-async def _together(calls: list[Any]) -> list[httpx.Response]:
-    """Start every call, then release them at once."""
-    go = asyncio.Event()
-
-    async def released(call: Any) -> httpx.Response:
-        await go.wait()
-        response: httpx.Response = await call()
-        return response
-
-    tasks = [asyncio.create_task(released(call)) for call in calls]
-    await asyncio.sleep(0)  # let every task reach the gate
-    go.set()
-    return await asyncio.gather(*tasks)
-
-
 async def test_forty_one_parallel_guesses_evaluate_only_five(
-    client: httpx.AsyncClient, alice: User
+    client: httpx.AsyncClient, alice: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    evaluated = 0
+    check_password = accounts.check_password
+
+    async def counted(**kwargs: Any) -> bool:
+        nonlocal evaluated
+        evaluated += 1
+        return await check_password(**kwargs)
+
+    monkeypatch.setattr(accounts, "check_password", counted)
     calls = [lambda: _fail(client, alice.email) for _ in range(40)]
     calls.append(lambda: _login(client, alice.email, PASSWORD))
-    statuses = Counter(response.status_code for response in await _together(calls))
+    statuses = Counter(response.status_code for response in await release_together(calls))
     assert statuses[429] == 36
     assert statuses[401] + statuses[200] == 5
+    assert evaluated == 5  # the other 36 never reached the password check
 
 
 async def test_an_attacker_elsewhere_does_not_lock_the_owner_out(

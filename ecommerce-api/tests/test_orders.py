@@ -254,3 +254,41 @@ async def test_unpaid_orders_expire_once_even_with_two_instances_sweeping(
     after = (await client.get(f"/orders/{late['id']}", headers=alice.headers)).json()
     assert (after["status"], after["payment"]["status"]) == ("expired", "refunded")
     assert (await inventory_of(client, admin, sku))["on_hand"] == 5
+
+
+async def test_a_release_interrupted_by_a_crash_is_finished_once_by_the_sweeps(
+    client: httpx.AsyncClient, app: Any, admin: User, alice: User, bob: User
+) -> None:
+    sku = new_sku()
+    await create_product(client, admin, sku=sku, stock=5)
+    order = await place_order(client, alice, sku, 2)
+    await place_order(client, bob, sku, 1)
+    db = app.state.db
+    # What a process dying between the status change and the release leaves behind:
+    await db["orders"].update_one(
+        {"payment.intent_id": order["payment"]["intent_id"]}, {"$set": {"status": "cancelled"}}
+    )
+    assert (await inventory_of(client, admin, sku))["reserved"] == 3
+
+    async def sweep() -> int:
+        return await order_service.repair_stock(db=db)
+
+    assert sorted(await all_at_once([sweep, sweep, sweep])) == [0, 0, 1]
+    item = await inventory_of(client, admin, sku)
+    assert (item["on_hand"], item["reserved"], item["available"]) == (5, 1, 4)
+
+
+async def test_a_sale_interrupted_by_a_crash_is_finished_by_the_sweep(
+    client: httpx.AsyncClient, app: Any, admin: User, alice: User
+) -> None:
+    sku = new_sku()
+    await create_product(client, admin, sku=sku, stock=5)
+    order = await place_order(client, alice, sku, 2)
+    db = app.state.db
+    await db["orders"].update_one(
+        {"payment.intent_id": order["payment"]["intent_id"]}, {"$set": {"status": "paid"}}
+    )
+    assert await order_service.repair_stock(db=db) == 1
+    assert await order_service.repair_stock(db=db) == 0
+    item = await inventory_of(client, admin, sku)
+    assert (item["on_hand"], item["reserved"]) == (3, 0)

@@ -1,4 +1,5 @@
-"""The background task that expires unpaid orders, one per instance. Instances do not
+"""The background task that expires unpaid orders (and finishes stock changes a crash
+interrupted), one per instance. Instances do not
 coordinate: each expiry is a compare-and-set (services/orders.py), so running it on every
 instance expires each order, and releases its stock, once."""
 
@@ -20,8 +21,9 @@ async def _sweep_forever(db: Database, provider: PaymentProvider, interval: floa
     while True:
         try:
             expired = await orders.expire_due(db=db, provider=provider)
-            if expired:
-                logger.info("expired %d unpaid orders", expired)
+            repaired = await orders.repair_stock(db=db)
+            if expired or repaired:
+                logger.info("expired %d unpaid orders; repaired %d", expired, repaired)
         except Exception:
             logger.exception("the expiry sweep failed; trying again next time")
         await asyncio.sleep(interval)  # a schedule, not a wait for something to happen

@@ -198,6 +198,34 @@ async def expire_due(
     return expired
 
 
+async def repair_stock(*, db: Database) -> int:
+    """Finish what a crash can interrupt: an order's status changes first and its stock
+    second, so a process that dies in between leaves a cancelled or expired order still
+    holding its reservation, or a paid one whose stock is not yet sold. Run by every
+    instance's sweep; the compare-and-set on `stock` makes each repair happen once."""
+    stranded = (
+        await db[ORDERS]
+        .find(
+            {
+                "stock": StockState.RESERVED.value,
+                "status": {"$nin": [OrderStatus.PENDING_PAYMENT.value]},
+            }
+        )
+        .to_list(500)
+    )
+    repaired = 0
+    for doc in stranded:
+        order = OrderDoc.from_mongo(doc)
+        if order.status in (OrderStatus.CANCELLED, OrderStatus.EXPIRED):
+            done = await release_stock(
+                db=db, order=order, reason=f"order {order.status.value}", actor_id=None
+            )
+        else:
+            done = await sell_stock(db=db, order=order)
+        repaired += done
+    return repaired
+
+
 async def admin_transition(
     *, db: Database, order: OrderDoc, to: OrderStatus, admin_id: ObjectId
 ) -> OrderDoc:

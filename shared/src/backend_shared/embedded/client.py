@@ -46,6 +46,7 @@ class EmbeddedDatabase:
         self._dirty = False
         self._flush_timer: asyncio.TimerHandle | None = None
         self._flush_task: asyncio.Task[None] | None = None
+        self._closing = False
         self.name: str = database.name
 
     def __getattr__(self, name: str) -> NoReturn:
@@ -112,6 +113,8 @@ class EmbeddedDatabase:
         if self._snapshot is None:
             return
         self._dirty = True
+        if self._closing:
+            return  # close() writes the last snapshot itself
         if self._flush_timer is None and self._flush_task is None:
             loop = asyncio.get_running_loop()
             self._flush_timer = loop.call_later(SNAPSHOT_DELAY_SECONDS, self._start_flush)
@@ -121,24 +124,28 @@ class EmbeddedDatabase:
         self._flush_task = asyncio.get_running_loop().create_task(self._flush())
 
     async def _flush(self) -> None:
+        saved = False
         try:
-            await self._save()
+            saved = await self._save()
         finally:
             self._flush_task = None
-            if self._dirty:
+            if saved and self._dirty:  # written to while saving; a failure waits for a write
                 self._written()
 
-    async def _save(self) -> None:
+    async def _save(self) -> bool:
         if self._snapshot is None:
-            return
+            return False
         self._dirty = False
         try:
             await self._step(self._snapshot.save_from, (self._database,), {})
         except Exception:
             self._dirty = True
             logger.exception("embedded database: could not write %s", self._snapshot.path)
+            return False
+        return True
 
     async def close(self) -> None:
+        self._closing = True
         if self._flush_timer is not None:
             self._flush_timer.cancel()
             self._flush_timer = None

@@ -193,6 +193,9 @@ class PartitionedStore(CollectionStore):
 
     @contextmanager
     def tracking_updates(self) -> Iterator[None]:
+        if self._touched is not None:  # already inside an update
+            yield
+            return
         self._touched = set()
         try:
             yield

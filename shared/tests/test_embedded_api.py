@@ -4,8 +4,10 @@ Anything else fails loudly and names the adapter."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from typing import cast
 
 import pytest
 from bson import ObjectId
@@ -28,7 +30,7 @@ from pymongo.results import (
 )
 
 from backend_shared.db import Collection, MongoHandle, connect_mongo
-from backend_shared.embedded import UnsupportedOperation
+from backend_shared.embedded import EmbeddedDatabase, UnsupportedOperation
 
 
 @pytest.fixture
@@ -241,3 +243,19 @@ async def test_what_is_not_listed_fails_loudly_and_names_the_adapter(mongo: Mong
         mongo.db.create_collection("x")  # type: ignore[unused-coroutine]
     with pytest.raises(NotImplementedError, match=r"dbStats"):
         await mongo.db.command("dbStats")
+
+
+async def test_find_one_takes_an_id_and_collections_come_by_name(mongo: MongoHandle) -> None:
+    items = mongo.db.get_collection("items")
+    assert items.full_name == "api.items"
+    inserted = await items.insert_one({"sku": "lamp"})
+    found = await mongo.db["items"].find_one(inserted.inserted_id)
+    assert found is not None
+    assert found["sku"] == "lamp"
+    await mongo.db.drop_collection("items")
+    assert await mongo.db.list_collection_names() == []
+
+
+async def test_each_operation_runs_off_the_event_loop(mongo: MongoHandle) -> None:
+    engine = cast(EmbeddedDatabase, mongo.db)
+    assert await engine.read(threading.get_ident) != threading.get_ident()

@@ -170,3 +170,11 @@ def test_development_keeps_its_generated_key_pair(tmp_path: Any) -> None:
     assert first.keys.signing_kid == again.keys.signing_kid
     key_file = tmp_path / "identity" / "jwt_EdDSA.pem"
     assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("token", ["\ud800", "é.é.é", "a" * 10 + "\x00"])
+def test_a_token_that_is_not_ascii_is_refused_not_crashed(token: str) -> None:
+    private = _pem()
+    orders = verifier("orders", jwt_public_key=_public_pem(private))
+    with pytest.raises(Unauthorized):
+        orders.verify_access_token(token)

@@ -143,6 +143,8 @@ class TokenService:
 
     @staticmethod
     def _kid(token: str) -> str:
+        if not token.isascii():  # a JWT is ASCII; anything else cannot even be decoded
+            raise Unauthorized("The access token is invalid")
         try:
             kid = jwt.get_unverified_header(token).get("kid")
         except jwt.PyJWTError:

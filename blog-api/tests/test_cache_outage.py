@@ -1,6 +1,8 @@
-"""Redis is an optimisation, never a dependency: with the Valkey server stopped mid-test
-every endpoint still answers correctly from MongoDB and the log says the cache is bypassed;
-when the server comes back with its old entries, writes made meanwhile are not hidden."""
+"""Redis is an optimisation for reads, never a dependency of them: with the Valkey server
+stopped mid-test every read and write still answers correctly from MongoDB and the log says
+the cache is bypassed; when the server comes back with its old entries, writes made
+meanwhile are not hidden. The one exception is log-in, which fails closed (503) rather than
+check a password guess it cannot count."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from backend_shared.testing.plugin import running_app
 from blog_api.config import Settings
 from blog_api.main import create_app
 
-from .utils import publish, register
+from .utils import PASSWORD, publish, register
 
 
 def _valkey(data_dir: Path, port: int | None = None) -> ValkeyServer:
@@ -71,6 +73,13 @@ async def test_valkey_stopped_mid_test(
         assert (await _read(client, "/api/tags"))[1] == {"tags": ["outage"]}
         feed = await client.get("/api/articles/feed", headers=reader.headers)
         assert feed.status_code == 200
+        # Log-in cannot count its guesses, so it refuses to check any; signing up still works.
+        credentials = {"email": reader.email, "password": PASSWORD}
+        login = await client.post("/api/users/login", json={"user": credentials})
+        assert login.status_code == 503
+        assert login.json() == {"errors": {"request": ["Log-in is briefly unavailable; try again"]}}
+        newcomer = await register(client, "newcomer")
+        assert (await client.get("/api/user", headers=newcomer.headers)).status_code == 200
 
         # Back with the entry cached before the favourite (favoritesCount 0) still stored:
         # the invalidation owed since the outage goes first, so it is never served.

@@ -13,10 +13,12 @@ from typing import Any
 import httpx
 import pytest
 
+from backend_shared.accounts import service as accounts
+from backend_shared.testing.concurrency import release_together
 from backend_shared.testing.factories import unique_email
 from blog_api.config import Settings
 
-from .utils import PASSWORD, Call, Member, register, together
+from .utils import PASSWORD, Call, Member, register
 
 
 @pytest.fixture
@@ -65,14 +67,24 @@ def _is_rate_limited(response: httpx.Response) -> bool:
 
 
 async def test_forty_one_parallel_guesses_evaluate_only_five(
-    client: httpx.AsyncClient, jake: Member
+    client: httpx.AsyncClient, jake: Member, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    evaluated = 0
+    check_password = accounts.check_password
+
+    async def counted(**kwargs: Any) -> bool:
+        nonlocal evaluated
+        evaluated += 1
+        return await check_password(**kwargs)
+
+    monkeypatch.setattr(accounts, "check_password", counted)
     calls: list[Call] = [lambda: _fail(client, jake.email) for _ in range(40)]
     calls.append(lambda: _log_in(client, jake.email, PASSWORD))
-    responses = await together(calls)
+    responses = await release_together(calls)
     statuses = Counter(response.status_code for response in responses)
     assert statuses[429] == 36, statuses
     assert statuses[401] + statuses[200] == 5, statuses
+    assert evaluated == 5  # the other 36 never reached the password check
     assert all(_is_rate_limited(r) for r in responses if r.status_code == 429)
     assert all(
         r.json() == {"errors": {"credentials": ["invalid"]}}

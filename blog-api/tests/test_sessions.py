@@ -11,9 +11,10 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from backend_shared.testing.concurrency import release_together
 from blog_api.services import users
 
-from .utils import PASSWORD, Call, Member, publish, register, together
+from .utils import PASSWORD, Call, Member, publish, register
 
 NEW_PASSWORD = "a-much-better-passphrase"
 
@@ -118,7 +119,7 @@ async def test_two_password_changes_with_one_token_cannot_both_win(
 
         return call
 
-    responses = await together([change(password) for password in passwords])
+    responses = await release_together([change(password) for password in passwords])
     assert Counter(r.status_code for r in responses) == {200: 1, 401: 1}
     [winner] = [r for r in responses if r.status_code == 200]
     [loser] = [r for r in responses if r.status_code == 401]

@@ -3,7 +3,6 @@ that counts what the app asks of MongoDB."""
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -44,20 +43,6 @@ async def publish(client: httpx.AsyncClient, author: Member, **fields: Any) -> d
 
 
 Call = Callable[[], Awaitable[httpx.Response]]
-
-
-async def together(calls: list[Call]) -> list[httpx.Response]:
-    """Start every call, then release them at once: all wait on one event, then gather."""
-    go = asyncio.Event()
-
-    async def released(call: Call) -> httpx.Response:
-        await go.wait()
-        return await call()
-
-    tasks = [asyncio.create_task(released(call)) for call in calls]
-    go.set()
-    return await asyncio.gather(*tasks)
-
 
 _OPERATIONS = frozenset(
     {

@@ -20,11 +20,25 @@ class Settings(BaseServiceSettings):
 
     # A message body is 1 to this many characters.
     message_max_chars: int = Field(default=4000, ge=1, le=100_000)
-    # Flood control: at most this many `message:send` per user in the window (all instances).
+    # Flood control: at most this many messages sent, edited or deleted per user in the
+    # window (all instances).
     flood_max_messages: int = Field(default=10, gt=0)
     flood_window_seconds: int = Field(default=5, gt=0)
-    # One `typing` broadcast per connection and room in this many seconds at most.
+    # Flood checks waiting on Redis at once (per instance), and how long one may wait for
+    # its turn before the message is refused as `unavailable`. The limiter's Redis pool
+    # (100 connections) is shared with log-ins, which must always find one free.
+    flood_check_concurrency: int = Field(default=16, gt=0, le=64)
+    flood_check_wait_seconds: float = Field(default=5.0, gt=0)
+    # Events one connection may have waiting for their ack; more are refused at once.
+    socket_max_pending_events: int = Field(default=16, gt=0)
+    # Joins per connection in the window: a join or leave can announce presence to the room.
+    join_max_events: int = Field(default=10, gt=0)
+    join_window_seconds: int = Field(default=10, gt=0)
+    # At most one `typing` broadcast per connection and room in this many seconds; the
+    # latest state inside the interval goes out when it ends.
     typing_throttle_seconds: float = Field(default=1.0, ge=0)
+    # The same for `read` receipts, per user and room.
+    read_receipt_throttle_seconds: float = Field(default=1.0, ge=0)
     # Presence: each instance refreshes its connections every heartbeat; an entry not
     # refreshed for the TTL (a crashed instance) is swept and announced offline.
     presence_heartbeat_seconds: float = Field(default=5.0, gt=0)

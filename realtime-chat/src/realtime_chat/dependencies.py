@@ -12,6 +12,7 @@ from backend_shared.deps import DbDep
 from backend_shared.errors import Forbidden
 from realtime_chat.config import Settings
 from realtime_chat.realtime.broadcast import Broadcaster
+from realtime_chat.realtime.guards import FloodControl
 from realtime_chat.services import rooms
 from realtime_chat.services.membership_cache import MembershipCache
 
@@ -52,6 +53,14 @@ def get_broadcaster(request: Request) -> Broadcaster:
     return broadcaster
 
 
+async def flood_checked(user_id: CurrentUserId, request: Request) -> None:
+    """An edit or a delete reaches the whole room, so it counts against the sender's flood
+    limit like a new message."""
+    flood: FloodControl = request.app.state.chat.backends.flood
+    await flood.consume(str(user_id))
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_of_app)]
 MembershipCacheDep = Annotated[MembershipCache, Depends(get_membership_cache)]
 BroadcasterDep = Annotated[Broadcaster, Depends(get_broadcaster)]
+FloodChecked = Depends(flood_checked)

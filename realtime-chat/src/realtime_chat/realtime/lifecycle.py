@@ -14,6 +14,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from redis.asyncio import BlockingConnectionPool, Redis
 
+from realtime_chat.realtime.guards import FloodControl
 from realtime_chat.realtime.presence import Presence
 from realtime_chat.realtime.server import Backends, ChatSocketServer
 from realtime_chat.services.membership_cache import MembershipCache
@@ -66,7 +67,13 @@ async def run_chat(app: FastAPI, chat: ChatSocketServer) -> AsyncIterator[None]:
         Backends(
             db=app.state.db,
             tokens=app.state.tokens,
-            limiter=app.state.rate_limiter,
+            flood=FloodControl(
+                app.state.rate_limiter,
+                limit=settings.flood_max_messages,
+                window_seconds=settings.flood_window_seconds,
+                redis_concurrency=settings.flood_check_concurrency,
+                redis_wait_seconds=settings.flood_check_wait_seconds,
+            ),
             presence=presence,
             members=members,
         )
@@ -83,6 +90,7 @@ async def run_chat(app: FastAPI, chat: ChatSocketServer) -> AsyncIterator[None]:
     finally:
         stop.set()
         await beat
+        await chat.stop_coalescing()
         for entry in chat.local_entries():
             with contextlib.suppress(Exception):
                 if await presence.leave(entry):

@@ -19,16 +19,16 @@ from bson import ObjectId
 import backend_shared.accounts.service as accounts
 from backend_shared.auth.tokens import TokenService
 from backend_shared.db import Database
-from backend_shared.errors import NotFound, RateLimited, Unauthorized
+from backend_shared.errors import NotFound, Unauthorized
 from backend_shared.ids import parse_object_id
-from backend_shared.ratelimit import RateLimiter
 from realtime_chat.config import Settings
 from realtime_chat.models.events import ReadUpTo, RoomRef, SendMessage, Typing
 from realtime_chat.models.messages import MessagePublic
 from realtime_chat.realtime.acks import Ack, EventError, acknowledged
 from realtime_chat.realtime.broadcast import Broadcaster
+from realtime_chat.realtime.coalescer import Coalescer, State
+from realtime_chat.realtime.guards import FloodControl, JoinLimit, PendingEvents
 from realtime_chat.realtime.presence import Entry, Presence
-from realtime_chat.realtime.typing_throttle import TypingThrottle
 from realtime_chat.services import messages, rooms
 from realtime_chat.services.membership_cache import MembershipCache
 
@@ -50,7 +50,7 @@ class Backends:
 
     db: Database
     tokens: TokenService
-    limiter: RateLimiter
+    flood: FloodControl
     presence: Presence
     members: MembershipCache
 
@@ -78,10 +78,19 @@ class ChatSocketServer:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.sio = build_socketio_server(settings)
-        self.broadcast = Broadcaster(self.sio)
+        self.broadcast = Broadcaster(
+            self.sio, read_receipt_interval=settings.read_receipt_throttle_seconds
+        )
         self._backends: Backends | None = None
         self._users: dict[str, ChatUser] = {}  # sid -> user, for this instance's connections
-        self._typing = TypingThrottle(settings.typing_throttle_seconds)
+        # (sid, room) -> that connection's typing state, at most one broadcast per interval.
+        self._typing: Coalescer[tuple[str, str]] = Coalescer(
+            settings.typing_throttle_seconds, self._send_typing, name="typing"
+        )
+        self._joins = JoinLimit(
+            limit=settings.join_max_events, window_seconds=settings.join_window_seconds
+        )
+        pending = PendingEvents(settings.socket_max_pending_events)
         self.sio.on("connect", self.on_connect)
         self.sio.on("disconnect", self.on_disconnect)
         for event, handler in (
@@ -92,11 +101,16 @@ class ChatSocketServer:
             ("presence", self.on_presence),
             ("read", self.on_read),
         ):
-            self.sio.on(event, acknowledged(event, handler))
+            self.sio.on(event, acknowledged(event, pending.guard(handler)))
 
     def bind(self, backends: Backends) -> None:
         self._backends = backends
         self.broadcast.presence = backends.presence
+
+    async def stop_coalescing(self) -> None:
+        """Drop held typing states and read receipts (the instance is shutting down)."""
+        await self._typing.aclose()
+        await self.broadcast.aclose()
 
     @property
     def backends(self) -> Backends:
@@ -128,10 +142,10 @@ class ChatSocketServer:
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
         user = self._users.pop(sid, None)
-        self._typing.forget(sid)
         if user is None:
             return
         for room_id in self.joined_rooms(sid):
+            await self._typing.close((sid, room_id))
             await self._leave_presence(Entry(room_id=room_id, user_id=user.id_str, sid=sid), user)
 
     def joined_rooms(self, sid: str) -> list[str]:
@@ -163,6 +177,7 @@ class ChatSocketServer:
     async def on_join(self, sid: str, payload: Any) -> Ack:
         room_id = RoomRef.model_validate(payload).room_id
         user = self._user(sid)
+        self._joins.consume(sid)
         backends = self.backends
         object_id = ObjectId(room_id)
 
@@ -190,8 +205,8 @@ class ChatSocketServer:
         room_id = RoomRef.model_validate(payload).room_id
         user = self._user(sid)
         if room_id in self.sio.rooms(sid):
+            await self._typing.close((sid, room_id))
             await self.sio.leave_room(sid, room_id)
-            self._typing.forget(sid, room_id)
             await self._leave_presence(Entry(room_id=room_id, user_id=user.id_str, sid=sid), user)
         return {"room_id": room_id}
 
@@ -208,7 +223,7 @@ class ChatSocketServer:
         settings = self.settings
         body = messages.check_body(data.body, max_chars=settings.message_max_chars)
         backends = self.backends
-        await self._check_flood(user)
+        await backends.flood.consume(user.id_str)
         doc = await messages.create_message(
             db=backends.db,
             room_id=ObjectId(data.room_id),
@@ -217,36 +232,27 @@ class ChatSocketServer:
             body=body,
         )
         message = MessagePublic.from_doc(doc).model_dump(mode="json")
+        # The room sees this connection's typing state and its message in the order sent.
+        await self._typing.flush((sid, data.room_id))
         # The sender has it in this ack; everyone else (their other tabs too) gets the event.
         await self.sio.emit("message:new", message, to=data.room_id, skip_sid=sid)
         return {"message": message}
-
-    async def _check_flood(self, user: ChatUser) -> None:
-        limit, window = self.settings.flood_max_messages, self.settings.flood_window_seconds
-        try:
-            await self.backends.limiter.consume(
-                key=f"flood:{user.id_str}", limit=limit, window_seconds=window
-            )
-        except RateLimited as exc:
-            raise RateLimited(
-                exc.retry_after,
-                f"Slow down: at most {limit} messages in {window} seconds; "
-                f"retry in {exc.retry_after} s",
-            ) from None
 
     async def on_typing(self, sid: str, payload: Any) -> Ack:
         data = Typing.model_validate(payload)
         user = self._user(sid)
         self._require_joined(sid, data.room_id)
-        if not self._typing.allow(sid, data.room_id, typing=data.typing):
-            return {"sent": False}
         event = {
             "room_id": data.room_id,
             "user": {"id": user.id_str, "display_name": user.display_name},
             "typing": data.typing,
         }
-        await self.sio.emit("typing", event, to=data.room_id, skip_sid=sid)
-        return {"sent": True}
+        # False: held, and the latest held state goes out when the interval ends.
+        return {"sent": await self._typing.offer((sid, data.room_id), event)}
+
+    async def _send_typing(self, key: tuple[str, str], event: State) -> None:
+        sid, room_id = key
+        await self.sio.emit("typing", event, to=room_id, skip_sid=sid)
 
     async def on_presence(self, sid: str, payload: Any) -> Ack:
         room_id = RoomRef.model_validate(payload).room_id

@@ -11,7 +11,13 @@ from backend_shared.deps import DbDep
 from backend_shared.errors import NotFound
 from backend_shared.ids import parse_object_id
 from backend_shared.openapi import error_responses
-from realtime_chat.dependencies import BroadcasterDep, MemberRoom, SettingsDep, VisibleRoom
+from realtime_chat.dependencies import (
+    BroadcasterDep,
+    FloodChecked,
+    MemberRoom,
+    SettingsDep,
+    VisibleRoom,
+)
 from realtime_chat.models.messages import (
     MessageEdit,
     MessagePublic,
@@ -53,7 +59,9 @@ async def history(
 @router.patch(
     "/messages/{message_id}",
     summary="Edit my message",
-    responses=error_responses(401, 403, 404, 409, 422),
+    description="Counts against my flood limit, like sending a message.",
+    responses=error_responses(401, 403, 404, 409, 422, 429, 503),
+    dependencies=[FloodChecked],
 )
 async def edit_message(
     access: VisibleRoom,
@@ -83,7 +91,9 @@ async def edit_message(
     "/messages/{message_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete my message (a tombstone keeps its place in the history)",
-    responses=error_responses(401, 403, 404),
+    description="Counts against my flood limit, like sending a message.",
+    responses=error_responses(401, 403, 404, 429, 503),
+    dependencies=[FloodChecked],
 )
 async def delete_message(
     access: VisibleRoom,

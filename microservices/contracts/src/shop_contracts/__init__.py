@@ -1,1 +1,1 @@
-"""Event schemas (one pydantic model per type and version) and the AsyncAPI document every service shares."""
+"""Event schemas (one model per type and version) and their AsyncAPI document."""

@@ -1,1 +1,1 @@
-"""The shop's only public entry: routes, edge token checks, timeouts, breakers, rate limits, merged API docs."""
+"""The shop's only public entry: routing, edge auth, timeouts, breakers, rate limits."""

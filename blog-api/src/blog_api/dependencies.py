@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
-from backend_shared.deps import DbDep
+from backend_shared.deps import DbDep, settings_dependency
 from blog_api.auth import CurrentUserId
 from blog_api.config import Settings
 from blog_api.services import articles
@@ -19,17 +19,14 @@ SlugPath = Annotated[
 ]
 
 
-async def app_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
-
-
 async def response_cache(request: Request) -> ResponseCache:
+    # blog-api's own piece of app state (the shared `ServiceState` holds only what every
+    # service may open), put there by `main.open_cache`.
     cache: ResponseCache = request.app.state.cache
     return cache
 
 
-SettingsDep = Annotated[Settings, Depends(app_settings)]
+SettingsDep = Annotated[Settings, Depends(settings_dependency(Settings))]
 CacheDep = Annotated[ResponseCache, Depends(response_cache)]
 
 

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from backend_shared.app import create_service_app
+from backend_shared.state import service_state
 from blog_api.config import Settings, get_settings
 from blog_api.errors import error_responses, render_realworld_errors
 from blog_api.routers import articles, comments, favorites, profiles, tags, users
@@ -41,7 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def open_cache(app: FastAPI) -> AsyncIterator[None]:
-        redis = app.state.redis
+        redis = service_state(app).redis
         app.state.cache = ResponseCache(
             redis.client if redis is not None else None,
             ttl_seconds=settings.cache_ttl_seconds,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Awaitable, Callable
 from functools import lru_cache
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request
 
@@ -17,6 +18,7 @@ from backend_shared.settings import CoreSettings
 from backend_shared.state import service_state
 
 IpNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+ServiceSettings = TypeVar("ServiceSettings", bound=CoreSettings)
 
 
 async def get_db(request: Request) -> Database:
@@ -46,6 +48,22 @@ async def get_guesses(request: Request) -> GuessLimiter:
 
 async def get_settings(request: Request) -> CoreSettings:
     return service_state(request.app).settings
+
+
+def settings_dependency(
+    cls: type[ServiceSettings],
+) -> Callable[[Request], Awaitable[ServiceSettings]]:
+    """A dependency for the app's settings as the service's own class, defined once per
+    service: `SettingsDep = Annotated[Settings, Depends(settings_dependency(Settings))]`.
+    An app built with other settings is a programming error, and says so."""
+
+    async def app_settings(request: Request) -> ServiceSettings:
+        settings = service_state(request.app).settings
+        if not isinstance(settings, cls):
+            raise TypeError(f"the app runs on {type(settings).__name__}, not {cls.__name__}")
+        return settings
+
+    return app_settings
 
 
 @lru_cache(maxsize=16)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from backend_shared.deps import DbDep
 from backend_shared.pagination import PageDep
+from blog_api import flows
 from blog_api.auth import CurrentUserId, TokenFirstRoute, ViewerId
 from blog_api.dependencies import AuthoredArticle, CacheDep, SlugPath
 from blog_api.errors import error_responses
@@ -79,9 +80,8 @@ async def read_feed(page: PageDep, user_id: CurrentUserId, db: DbDep) -> Article
 async def create_article(
     body: NewArticleRequest, user_id: CurrentUserId, db: DbDep, cache: CacheDep
 ) -> ArticleEnvelope:
-    article = await articles.create_article(
-        db=db, cache=cache, author_id=user_id, data=body.article
-    )
+    article = await articles.create_article(db=db, author_id=user_id, data=body.article)
+    await flows.article_published(cache=cache, article=article)
     return ArticleEnvelope(article=article)
 
 
@@ -114,7 +114,8 @@ async def read_article(slug: SlugPath, viewer_id: ViewerId, db: DbDep, cache: Ca
 async def update_article(
     body: UpdateArticleRequest, article: AuthoredArticle, db: DbDep, cache: CacheDep
 ) -> ArticleEnvelope:
-    updated = await articles.update_article(db=db, cache=cache, article=article, data=body.article)
+    updated = await articles.update_article(db=db, article=article, data=body.article)
+    await flows.article_edited(cache=cache, before=article, after=updated)
     return ArticleEnvelope(article=updated)
 
 
@@ -126,4 +127,5 @@ async def update_article(
     responses=error_responses(401, 403, 404, 422, invalid="slug"),
 )
 async def delete_article(article: AuthoredArticle, db: DbDep, cache: CacheDep) -> None:
-    await articles.delete_article(db=db, cache=cache, article=article)
+    await articles.delete_article(db=db, article=article)
+    await flows.article_deleted(cache=cache, article=article)

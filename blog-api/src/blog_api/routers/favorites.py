@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from backend_shared.deps import DbDep
+from blog_api import flows
 from blog_api.auth import CurrentUserId, TokenFirstRoute
 from blog_api.dependencies import ArticleBySlug, CacheDep
 from blog_api.errors import error_responses
@@ -26,9 +27,8 @@ router = APIRouter(
 async def favorite(
     user_id: CurrentUserId, article: ArticleBySlug, db: DbDep, cache: CacheDep
 ) -> ArticleEnvelope:
-    favorited = await articles.favorite_article(
-        db=db, cache=cache, article=article, user_id=user_id
-    )
+    favorited = await articles.favorite_article(db=db, article=article, user_id=user_id)
+    await flows.favorites_changed(cache=cache, article=favorited)
     return ArticleEnvelope(article=favorited)
 
 
@@ -41,7 +41,6 @@ async def favorite(
 async def unfavorite(
     user_id: CurrentUserId, article: ArticleBySlug, db: DbDep, cache: CacheDep
 ) -> ArticleEnvelope:
-    unfavorited = await articles.unfavorite_article(
-        db=db, cache=cache, article=article, user_id=user_id
-    )
+    unfavorited = await articles.unfavorite_article(db=db, article=article, user_id=user_id)
+    await flows.favorites_changed(cache=cache, article=unfavorited)
     return ArticleEnvelope(article=unfavorited)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, status
 from backend_shared.auth.dependencies import TokenServiceDep
 from backend_shared.auth.tokens import TokenService
 from backend_shared.deps import ClientAddressDep, DbDep, GuessesDep
+from blog_api import flows
 from blog_api.auth import CurrentToken, CurrentUser, TokenFirstRoute
 from blog_api.dependencies import CacheDep, SettingsDep
 from blog_api.errors import error_responses
@@ -99,7 +100,8 @@ async def update_current_user(
     cache: CacheDep,
     tokens: TokenServiceDep,
 ) -> UserEnvelope:
-    updated = await users.update_user(db=db, cache=cache, user=user, data=body.user)
+    updated = await users.update_user(db=db, user=user, data=body.user)
+    await flows.account_updated(db=db, cache=cache, before=user, after=updated)
     if users.ends_sessions(before=user, after=updated):
         return _signed_in(tokens, updated)
     return UserEnvelope(user=User.from_doc(updated, token=token))

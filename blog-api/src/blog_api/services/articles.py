@@ -1,6 +1,6 @@
 """Writing articles: create, read one, update, delete, favourite. Slugs come from titles and
 are kept unique by the unique index: a taken slug gets a random suffix and is tried again.
-Every write invalidates the cached reads it changes, after the database has it."""
+Only the writes: who must hear of them (the cache) is `blog_api.flows`'."""
 
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ from backend_shared.errors import Conflict, Forbidden, NotFound
 from blog_api.errors import FORBIDDEN, NOT_FOUND, TAKEN
 from blog_api.models.articles import Article, NewArticle, UpdateArticle
 from blog_api.services import favorites
-from blog_api.services.cache import ARTICLE_LISTS, TAGS, ResponseCache, article_scope
 from blog_api.services.collections import ARTICLES, COMMENTS
 from blog_api.services.listing import article_views
 
@@ -69,9 +68,7 @@ async def read_article(*, db: Database, slug: str, viewer_id: ObjectId | None) -
     return await present(db=db, article=await get_article(db=db, slug=slug), viewer_id=viewer_id)
 
 
-async def create_article(
-    *, db: Database, cache: ResponseCache, author_id: ObjectId, data: NewArticle
-) -> Article:
+async def create_article(*, db: Database, author_id: ObjectId, data: NewArticle) -> Article:
     now = utcnow()
     doc: dict[str, Any] = {
         "title": data.title,
@@ -88,13 +85,10 @@ async def create_article(
         await db[ARTICLES].insert_one(doc)  # sets doc["_id"]
 
     await _with_unique_slug(data.title, insert)
-    await cache.invalidate(ARTICLE_LISTS, TAGS, article_scope(doc["slug"]))
     return await present(db=db, article=doc, viewer_id=author_id)
 
 
-async def update_article(
-    *, db: Database, cache: ResponseCache, article: dict[str, Any], data: UpdateArticle
-) -> Article:
+async def update_article(*, db: Database, article: dict[str, Any], data: UpdateArticle) -> Article:
     changes = data.model_dump(exclude_unset=True)
     author_id = article["author_id"]
     if not changes:
@@ -114,45 +108,31 @@ async def update_article(
         slug = await _with_unique_slug(changes["title"], write)
     else:
         await write(slug)
-    await cache.invalidate(ARTICLE_LISTS, TAGS, article_scope(article["slug"]), article_scope(slug))
     updated = {**article, **changes, "slug": slug}
     return await present(db=db, article=updated, viewer_id=author_id)
 
 
-async def delete_article(*, db: Database, cache: ResponseCache, article: dict[str, Any]) -> None:
+async def delete_article(*, db: Database, article: dict[str, Any]) -> None:
     await db[ARTICLES].delete_one({"_id": article["_id"]})
     # No transactions: the article goes first, so a crash here leaves only orphans that no
     # query can reach (comments and favourites are always read through their article).
     await db[COMMENTS].delete_many({"article_id": article["_id"]})
     await favorites.remove_all(db=db, article_id=article["_id"])
-    await cache.invalidate(ARTICLE_LISTS, TAGS, article_scope(article["slug"]))
 
 
-async def _change_favorite(
-    change: Callable[..., Awaitable[bool]],
-    *,
-    db: Database,
-    cache: ResponseCache,
-    article: dict[str, Any],
-    user_id: ObjectId,
-) -> Article:
-    if await change(db=db, article_id=article["_id"], user_id=user_id):
-        await cache.invalidate(ARTICLE_LISTS, article_scope(article["slug"]))
+async def favorite_article(*, db: Database, article: dict[str, Any], user_id: ObjectId) -> Article:
+    """Favouriting twice is one favourite."""
+    await favorites.add(db=db, article_id=article["_id"], user_id=user_id)
     return await present(db=db, article=article, viewer_id=user_id)
 
 
-async def favorite_article(
-    *, db: Database, cache: ResponseCache, article: dict[str, Any], user_id: ObjectId
-) -> Article:
-    """Favouriting twice is one favourite."""
-    return await _change_favorite(
-        favorites.add, db=db, cache=cache, article=article, user_id=user_id
-    )
-
-
 async def unfavorite_article(
-    *, db: Database, cache: ResponseCache, article: dict[str, Any], user_id: ObjectId
+    *, db: Database, article: dict[str, Any], user_id: ObjectId
 ) -> Article:
-    return await _change_favorite(
-        favorites.remove, db=db, cache=cache, article=article, user_id=user_id
-    )
+    await favorites.remove(db=db, article_id=article["_id"], user_id=user_id)
+    return await present(db=db, article=article, viewer_id=user_id)
+
+
+async def slugs_by_author(*, db: Database, author_id: ObjectId) -> list[str]:
+    authored = await db[ARTICLES].find({"author_id": author_id}, {"slug": 1}).to_list(None)
+    return [doc["slug"] for doc in authored]

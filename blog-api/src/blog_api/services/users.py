@@ -25,8 +25,7 @@ from backend_shared.settings import AccountSettings
 from backend_shared.text import fold_identifier
 from blog_api.errors import NOT_FOUND, TAKEN
 from blog_api.models.users import NewUser, UpdateUser
-from blog_api.services.cache import ARTICLE_LISTS, ResponseCache, article_scope
-from blog_api.services.collections import ARTICLES, USERS
+from blog_api.services.collections import USERS
 
 # What other users see of a user, on profiles, articles and comments.
 PUBLIC_FIELDS = ("username", "bio", "image")
@@ -122,9 +121,7 @@ def _session_of(user: dict[str, Any]) -> dict[str, Any]:
     return {"token_version": version if version is not None else {"$exists": False}}
 
 
-async def update_user(
-    *, db: Database, cache: ResponseCache, user: dict[str, Any], data: UpdateUser
-) -> dict[str, Any]:
+async def update_user(*, db: Database, user: dict[str, Any], data: UpdateUser) -> dict[str, Any]:
     """Apply the fields sent. A new password bumps `token_version` in the same write, and
     the write is conditional on the version the caller's token was checked against, so a
     session that another change has just ended cannot write (nor get a fresh token)."""
@@ -152,17 +149,9 @@ async def update_user(
         raise Conflict(TAKEN, field=field) from None
     if updated is None:
         raise Unauthorized(SESSION_ENDED, field="token", headers={"WWW-Authenticate": "Token"})
-    if any(updated.get(name) != user.get(name) for name in PUBLIC_FIELDS):
-        await _invalidate_authored(db=db, cache=cache, author_id=user["_id"])
     return updated
 
 
 def ends_sessions(*, before: dict[str, Any], after: dict[str, Any]) -> bool:
     """Whether an update ended `before`'s sessions (a new password): its tokens are stale."""
     return bool(after.get("token_version", 0) != before.get("token_version", 0))
-
-
-async def _invalidate_authored(*, db: Database, cache: ResponseCache, author_id: ObjectId) -> None:
-    """An author's name, bio and picture show on each of their articles."""
-    authored = await db[ARTICLES].find({"author_id": author_id}, {"slug": 1}).to_list(None)
-    await cache.invalidate(ARTICLE_LISTS, *(article_scope(doc["slug"]) for doc in authored))

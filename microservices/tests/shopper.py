@@ -28,9 +28,8 @@ class Shopper:
 
     def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         headers = {**self.headers, **kwargs.pop("headers", {})}
-        return httpx.request(
-            method, f"{self.shop.gateway}{path}", headers=headers, timeout=30, **kwargs
-        )
+        kwargs.setdefault("timeout", 30)
+        return httpx.request(method, f"{self.shop.gateway}{path}", headers=headers, **kwargs)
 
     def add_to_cart(self, sku: str, quantity: int = 1) -> None:
         response = self.call("PUT", f"/cart/items/{sku}", json={"quantity": quantity})

@@ -1,14 +1,20 @@
-"""Structured JSON logs; every line carries the id of the request that caused it."""
+"""Structured JSON logs; every line carries the id of the request that caused it.
+
+The access line (one per request) skips `logging`'s record machinery: it is written whole,
+from precomputed pieces, to the stream of the JSON handler `configure_logging` installed, in
+exactly the shape `JsonFormatter` gives every other line. Where that handler is not in charge
+(logging configured some other way), it goes through `logging` like any other line."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 request_id_var: ContextVar[str | None] = ContextVar("request_id", default=None)
 
@@ -49,6 +55,84 @@ def _stamp_request_id(
     return make_record
 
 
+ACCESS_LOGGER = "backend_shared.access"
+access_logger = logging.getLogger(ACCESS_LOGGER)
+
+
+class _JsonHandler(logging.StreamHandler[TextIO]):
+    """The handler `configure_logging` installs on the root logger."""
+
+
+class AccessLog:
+    """Writes the access line, `{"time", "level", "logger", "message", "request_id",
+    "method", "path", "status", "duration_ms"}`, as `JsonFormatter` would."""
+
+    _PREFIX = f', "level": "INFO", "logger": "{ACCESS_LOGGER}", "message": '
+
+    def __init__(self) -> None:
+        self._second = -1
+        self._stamp = ""
+
+    def _time(self, now: float) -> str:
+        second = int(now)
+        if second != self._second:  # the date and time change once a second
+            self._second = second
+            self._stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
+        return f"{self._stamp}.{int((now - second) * 1000):03d}+00:00"
+
+    def write(
+        self, *, request_id: str, method: str, path: str, status: int, duration_ms: float
+    ) -> None:
+        if not access_logger.isEnabledFor(logging.INFO):
+            return
+        handler = _direct_handler()
+        if handler is None:
+            access_logger.info(
+                "%s %s %s",
+                method,
+                path,
+                status,
+                extra={
+                    "method": method,
+                    "path": path,
+                    "status": status,
+                    "duration_ms": duration_ms,
+                },
+            )
+            return
+        # Only the method and the path come from the client; json.dumps escapes them.
+        method_json, path_json = json.dumps(method), json.dumps(path)
+        line = (
+            f'{{"time": "{self._time(time.time())}"{self._PREFIX}'
+            f'"{method_json[1:-1]} {path_json[1:-1]} {status}", '
+            f'"request_id": "{request_id}", "method": {method_json}, "path": {path_json}, '
+            f'"status": {status}, "duration_ms": {duration_ms}}}\n'
+        )
+        handler.acquire()
+        try:
+            handler.stream.write(line)
+            handler.flush()
+        finally:
+            handler.release()
+
+
+def _direct_handler() -> _JsonHandler | None:
+    """Our JSON handler, when an access record would reach it and nothing else: the access
+    logger and its parents add no handlers or filters, and the root has only ours."""
+    logger: logging.Logger | None = access_logger
+    while logger is not None and logger is not logging.root:
+        if logger.handlers or logger.filters or not logger.propagate:
+            return None
+        logger = logger.parent
+    root = logging.root
+    if root.filters or len(root.handlers) != 1:
+        return None
+    handler = root.handlers[0]
+    if not isinstance(handler, _JsonHandler) or handler.filters or handler.level > logging.INFO:
+        return None
+    return handler
+
+
 def configure_logging(level: str = "INFO") -> None:
     """Send the root logger's output, as JSON lines, to stderr (idempotent). Every record
     made while a request is handled carries its `request_id`."""
@@ -57,12 +141,10 @@ def configure_logging(level: str = "INFO") -> None:
         logging.setLogRecordFactory(_stamp_request_id(factory))
     root = logging.getLogger()
     root.setLevel(level.upper())
-    for handler in root.handlers:
-        if getattr(handler, "_backend_shared", False):
-            return
-    handler = logging.StreamHandler(sys.stderr)
+    if any(isinstance(handler, _JsonHandler) for handler in root.handlers):
+        return
+    handler = _JsonHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
-    handler._backend_shared = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     # uvicorn's own access log would repeat ours without the request id.
     logging.getLogger("uvicorn.access").disabled = True

@@ -7,19 +7,17 @@ streaming bodies pass straight through.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import time
-import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from backend_shared.errors import Problem, get_renderer, internal_error
-from backend_shared.logs import request_id_var
+from backend_shared.logs import AccessLog, request_id_var
 
-access_logger = logging.getLogger("backend_shared.access")
 error_logger = logging.getLogger("backend_shared.errors")
 
 # A client-supplied id is echoed only if it is short and harmless in a log line.
@@ -33,19 +31,29 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
+def _new_request_id() -> str:
+    # As random as uuid4().hex, in the same 32 hexadecimal digits, for a fifth of the cost.
+    return os.urandom(16).hex()
+
+
 class RequestContextMiddleware:
     """Gives each request an id (X-Request-ID, read or made), logs one JSON line for it,
     and turns any unhandled exception into a logged 500 that reveals nothing internal."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self.access_log = AccessLog()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         incoming = _header(scope, b"x-request-id")
-        request_id = incoming if incoming and _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        if incoming is not None and _SAFE_REQUEST_ID.match(incoming):
+            request_id = incoming
+        else:
+            request_id = _new_request_id()
+        id_header = (b"x-request-id", request_id.encode())
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -56,7 +64,7 @@ class RequestContextMiddleware:
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                MutableHeaders(scope=message).append("X-Request-ID", request_id)
+                message["headers"] = [*message.get("headers", ()), id_header]
             await send(message)
 
         try:
@@ -67,17 +75,12 @@ class RequestContextMiddleware:
                 response = get_renderer(scope["app"])(internal_error(scope["path"]))
                 await response(scope, receive, send_with_id)
         finally:
-            access_logger.info(
-                "%s %s %s",
-                scope["method"],
-                scope["path"],
-                status,
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
+            self.access_log.write(
+                request_id=request_id,
+                method=scope["method"],
+                path=scope["path"],
+                status=status,
+                duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )
             request_id_var.reset(token)
 
@@ -99,6 +102,7 @@ class SecurityHeadersMiddleware:
         self.headers = list(SECURITY_HEADERS)
         if hsts:
             self.headers.append((b"strict-transport-security", b"max-age=31536000"))
+        self.names = frozenset(key for key, _ in self.headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -107,11 +111,14 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                existing = {key.lower() for key, _ in message["headers"]}
-                message["headers"] = list(message["headers"]) + [
-                    (key, value) for key, value in self.headers if key not in existing
-                ]
+                headers = list(message.get("headers", ()))
+                # A response that sets one of these itself keeps its own value.
+                if any(key.lower() in self.names for key, _ in headers):
+                    existing = {key.lower() for key, _ in headers}
+                    headers += [(k, v) for k, v in self.headers if k not in existing]
+                else:
+                    headers += self.headers
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
@@ -143,17 +150,25 @@ class BodySizeLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        max_bytes = self.limit_for(scope["path"])
-        declared = _header(scope, b"content-length")
+        declared: bytes | None = None
+        chunked = False
+        for key, value in scope["headers"]:
+            if key == b"content-length":
+                declared = value
+                break
+            if key == b"transfer-encoding":
+                chunked = True
         if declared is not None:
+            max_bytes = self.limit_for(scope["path"])
             if declared.isdigit() and int(declared) > max_bytes:
                 await self._reject(scope, receive, send, max_bytes)
                 return
             await self.app(scope, receive, send)
             return
-        if _header(scope, b"transfer-encoding") is None:
+        if not chunked:  # no body (a GET): nothing to count
             await self.app(scope, receive, send)
             return
+        max_bytes = self.limit_for(scope["path"])
 
         chunks: list[Message] = []
         received = 0

@@ -16,13 +16,14 @@ class PageParams(BaseModel):
     offset: int
 
 
-def page_params(
+async def page_params(
     limit: Annotated[
         int, Query(ge=1, le=MAX_LIMIT, description="How many items to return")
     ] = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=1_000_000, description="How many to skip")] = 0,
 ) -> PageParams:
-    return PageParams(limit=limit, offset=offset)
+    # Query() has already checked both bounds.
+    return PageParams.model_construct(limit=limit, offset=offset)
 
 
 PageDep = Annotated[PageParams, Depends(page_params)]

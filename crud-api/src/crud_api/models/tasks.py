@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from backend_shared.clock import UtcDatetime
 from backend_shared.ids import ObjectIdStr
 from backend_shared.models import QueryModel, StrictModel
+from backend_shared.pagination import Page, PageParams
 
 
 class TaskStatus(StrEnum):
@@ -106,19 +107,24 @@ class TaskPublic(BaseModel):
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> TaskPublic:
-        return cls(id=doc["_id"], **{name: doc.get(name) for name in _PUBLIC_FIELDS})
+        # The stored fields the schema does not name (owner_id, priority_rank) are ignored.
+        return cls.model_validate({**doc, "id": doc["_id"]})
 
 
-_PUBLIC_FIELDS = (
-    "title",
-    "description",
-    "status",
-    "priority",
-    "due_date",
-    "tags",
-    "created_at",
-    "updated_at",
-)
+TasksPage = Page[TaskPublic]
+
+
+def tasks_page(docs: list[dict[str, Any]], *, total: int, page: PageParams) -> TasksPage:
+    """A page of stored tasks as the API shows them: validated in one call, not one per
+    task (the list path's biggest cost after the database)."""
+    return TasksPage.model_validate(
+        {
+            "items": [{**doc, "id": doc["_id"]} for doc in docs],
+            "total": total,
+            "limit": page.limit,
+            "offset": page.offset,
+        }
+    )
 
 
 class TaskFilters(QueryModel):

@@ -9,9 +9,16 @@ from fastapi import APIRouter, Query, status
 from backend_shared.accounts.dependencies import CurrentUserId
 from backend_shared.deps import DbDep
 from backend_shared.openapi import error_responses
-from backend_shared.pagination import Page, PageDep
+from backend_shared.pagination import PageDep
 from crud_api.dependencies import OwnedTask
-from crud_api.models.tasks import TaskCreate, TaskFilters, TaskPublic, TaskUpdate
+from crud_api.models.tasks import (
+    TaskCreate,
+    TaskFilters,
+    TaskPublic,
+    TasksPage,
+    TaskUpdate,
+    tasks_page,
+)
 from crud_api.services import tasks
 
 router = APIRouter(prefix="/tasks", tags=["tasks"])
@@ -33,14 +40,9 @@ async def list_tasks(
     db: DbDep,
     page: PageDep,
     filters: Annotated[TaskFilters, Query()],
-) -> Page[TaskPublic]:
+) -> TasksPage:
     items, total = await tasks.list_tasks(db=db, owner_id=owner_id, filters=filters, page=page)
-    return Page(
-        items=[TaskPublic.from_doc(item) for item in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
+    return tasks_page(items, total=total, page=page)
 
 
 @router.get("/{task_id}", summary="One of my tasks", responses=error_responses(401, 404))

@@ -3,6 +3,7 @@ is indistinguishable from one that does not exist."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -98,8 +99,10 @@ async def list_tasks(
         .skip(page.offset)
         .limit(page.limit)
     )
-    items = await cursor.to_list(page.limit)
-    total = await db[TASKS].count_documents(query)
+    # Two independent reads, sent together: one round trip's wait instead of two.
+    items, total = await asyncio.gather(
+        cursor.to_list(page.limit), db[TASKS].count_documents(query)
+    )
     return items, total
 
 

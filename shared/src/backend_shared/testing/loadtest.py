@@ -159,7 +159,8 @@ class WrkResult:
     rps: float
     p50_ms: float
     p99_ms: float
-    failures: int  # non-2xx/3xx responses plus socket errors
+    failures: int  # non-2xx/3xx responses, connect, read and write errors
+    timeouts: int  # requests wrk gave up on (--timeout)
 
 
 _UNITS_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -185,6 +186,8 @@ def run_wrk(
         f"-c{connections}",
         f"-d{max(1, round(seconds))}s",
         "--latency",
+        "--timeout",
+        "10s",
     ]
     for name, value in (headers or {}).items():
         command += ["-H", f"{name}: {value}"]
@@ -200,10 +203,12 @@ def run_wrk(
     failures = 0
     if non_2xx := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
         failures += int(non_2xx.group(1))
+    timeouts = 0
     if errors := re.search(
         r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
     ):
-        failures += sum(int(value) for value in errors.groups())
+        failures += sum(int(value) for value in errors.groups()[:3])
+        timeouts = int(errors.group(4))
     return WrkResult(
         requests=requests,
         seconds=elapsed,
@@ -211,6 +216,7 @@ def run_wrk(
         p50_ms=_latency_ms(output, "50"),
         p99_ms=_latency_ms(output, "99"),
         failures=failures,
+        timeouts=timeouts,
     )
 
 

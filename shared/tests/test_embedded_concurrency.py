@@ -2,36 +2,24 @@
 they do on a MongoDB server: a check-then-act written in Python races, while the guards
 MongoDB offers (a unique index, a conditional update) hold under the same load.
 
-Every test releases its 50 callers together through an asyncio.Barrier. The naive versions
+Every test starts its 50 callers, parks them, and releases them together. The naive versions
 must misbehave here: if they ever stop misbehaving, the engine has stopped interleaving and
 the projects' concurrency tests can no longer catch anything."""
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from pymongo import ASCENDING, ReturnDocument
 from pymongo.errors import DuplicateKeyError
 
 from backend_shared.db import Collection, MongoHandle, connect_mongo
+from backend_shared.testing.concurrency import release_together
 
-T = TypeVar("T")
 CALLERS = 50
 STOCK = 10
-
-
-async def released_together(callers: int, call: Callable[[], Awaitable[T]]) -> list[T]:
-    """Run `call` `callers` times, each one waiting at a barrier until all have arrived."""
-    barrier = asyncio.Barrier(callers)
-
-    async def one() -> T:
-        await barrier.wait()
-        return await call()
-
-    return await asyncio.gather(*(one() for _ in range(callers)))
 
 
 @pytest.fixture
@@ -60,7 +48,7 @@ async def sign_up_guarded(users: Collection, email: str) -> bool:
 async def test_a_check_then_insert_lets_several_callers_in(mongo: MongoHandle) -> None:
     users = mongo.db["users"]
 
-    created = await released_together(CALLERS, lambda: sign_up_unless_taken(users, "a@x.io"))
+    created = await release_together([lambda: sign_up_unless_taken(users, "a@x.io")] * CALLERS)
 
     assert sum(created) > 1
     assert await users.count_documents({"email": "a@x.io"}) == sum(created)
@@ -70,7 +58,7 @@ async def test_a_unique_index_lets_exactly_one_caller_in(mongo: MongoHandle) -> 
     users = mongo.db["users"]
     await users.create_index([("email", ASCENDING)], unique=True)
 
-    created = await released_together(CALLERS, lambda: sign_up_guarded(users, "a@x.io"))
+    created = await release_together([lambda: sign_up_guarded(users, "a@x.io")] * CALLERS)
 
     assert sum(created) == 1
     assert await users.count_documents({"email": "a@x.io"}) == 1
@@ -94,7 +82,7 @@ async def test_a_read_then_write_decrement_oversells(mongo: MongoHandle) -> None
         await products.update_one({"_id": "lamp"}, {"$set": {"stock": stock - 1}})
         return True
 
-    sold = await released_together(CALLERS, buy)
+    sold = await release_together([buy] * CALLERS)
 
     assert sum(sold) > STOCK
     assert await _stock_of(products, "lamp") > 0  # and the counter no longer adds up
@@ -110,7 +98,7 @@ async def test_a_conditional_inc_sells_exactly_the_stock(mongo: MongoHandle) -> 
         )
         return result.modified_count == 1
 
-    sold = await released_together(CALLERS, buy)
+    sold = await release_together([buy] * CALLERS)
 
     assert sum(sold) == STOCK
     assert await _stock_of(products, "lamp") == 0
@@ -130,7 +118,7 @@ async def test_find_one_and_update_hands_each_unit_to_one_caller(mongo: MongoHan
             return_document=ReturnDocument.AFTER,
         )
 
-    claimed = [ticket for ticket in await released_together(CALLERS, claim) if ticket]
+    claimed = [ticket for ticket in await release_together([claim] * CALLERS) if ticket]
 
     assert sorted(ticket["seat"] for ticket in claimed) == list(range(STOCK))
     assert len({ticket["holder"] for ticket in claimed}) == STOCK
@@ -146,7 +134,7 @@ async def test_concurrent_upserts_on_a_unique_key_make_one_document(mongo: Mongo
         )
         return result.upserted_id
 
-    upserted = await released_together(CALLERS, add_item)
+    upserted = await release_together([add_item] * CALLERS)
 
     assert sum(1 for upserted_id in upserted if upserted_id is not None) == 1
     cart = await carts.find_one({"owner": "ann"})

@@ -3,10 +3,12 @@ write that changes it shows the write."""
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 from typing import Any
 
 import httpx
+
+from backend_shared.testing.concurrency import release_together
 
 from .utils import CountingDatabase, publish, register
 
@@ -89,7 +91,7 @@ async def test_concurrent_misses_share_one_load(app: Any, client: httpx.AsyncCli
     counting = CountingDatabase(app.state.db)
     app.state.db = counting
     try:
-        responses = await asyncio.gather(*(client.get("/api/articles") for _ in range(50)))
+        responses = await release_together([partial(client.get, "/api/articles")] * 50)
     finally:
         app.state.db = counting._db
     assert {response.status_code for response in responses} == {200}

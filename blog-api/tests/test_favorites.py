@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 import httpx
 import pytest
 
+from backend_shared.testing.concurrency import release_together
 from blog_api.services import users
 
 from .utils import publish, register
@@ -28,8 +30,11 @@ async def test_fifty_users_favouriting_at_once_make_fifty(client: httpx.AsyncCli
     slug = (await publish(client, author))["slug"]
     fans = await asyncio.gather(*(register(client, "fan") for _ in range(50)))
 
-    responses = await asyncio.gather(
-        *(client.post(f"/api/articles/{slug}/favorite", headers=fan.headers) for fan in fans)
+    responses = await release_together(
+        [
+            partial(client.post, f"/api/articles/{slug}/favorite", headers=fan.headers)
+            for fan in fans
+        ]
     )
 
     assert {response.status_code for response in responses} == {200}
@@ -41,8 +46,8 @@ async def test_one_user_favouriting_twice_counts_once(client: httpx.AsyncClient)
     author, fan = await register(client, "author"), await register(client, "fan")
     slug = (await publish(client, author))["slug"]
 
-    at_once = await asyncio.gather(
-        *(client.post(f"/api/articles/{slug}/favorite", headers=fan.headers) for _ in range(5))
+    at_once = await release_together(
+        [partial(client.post, f"/api/articles/{slug}/favorite", headers=fan.headers)] * 5
     )
     again = await client.post(f"/api/articles/{slug}/favorite", headers=fan.headers)
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 
 import httpx
+
+from backend_shared.testing.concurrency import release_together
 
 from .utils import publish, register
 
@@ -12,8 +14,8 @@ from .utils import publish, register
 async def test_following_twice_is_one_follow(client: httpx.AsyncClient) -> None:
     fan, author = await register(client, "fan"), await register(client, "author")
     await publish(client, author)
-    for _ in range(2):
-        response = await client.post(f"/api/profiles/{author.username}/follow", headers=fan.headers)
+    follow = partial(client.post, f"/api/profiles/{author.username}/follow", headers=fan.headers)
+    for response in await release_together([follow] * 5):
         assert response.json()["profile"]["following"] is True
     feed = (await client.get("/api/articles/feed", headers=fan.headers)).json()
     assert feed["articlesCount"] == 1
@@ -34,15 +36,16 @@ async def test_comment_ids_are_distinct_integers_under_concurrency(
 ) -> None:
     author = await register(client)
     slug = (await publish(client, author))["slug"]
-    responses = await asyncio.gather(
-        *(
-            client.post(
+    responses = await release_together(
+        [
+            partial(
+                client.post,
                 f"/api/articles/{slug}/comments",
                 headers=author.headers,
                 json={"comment": {"body": f"Comment {n}"}},
             )
             for n in range(20)
-        )
+        ]
     )
     ids = [response.json()["comment"]["id"] for response in responses]
     assert all(isinstance(comment_id, int) for comment_id in ids)

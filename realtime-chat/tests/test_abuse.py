@@ -49,6 +49,25 @@ def outcome(ack: dict[str, Any]) -> str:
     return "ok" if ack["ok"] else str(ack["error"]["code"])
 
 
+async def send_from_tabs(
+    connect: Connect, user: User, room: str, *, tabs: int, each: int
+) -> tuple[list[ChatClient], list[asyncio.Future[Any]]]:
+    """`user` in the room from `tabs` connections, each sending `each` messages without
+    waiting: every tab's whole share is on the wire at once. Returns the tabs and the acks
+    to come."""
+    clients = [await connect(user) for _ in range(tabs)]
+    for client in clients:
+        await client.join(room)
+    acks = [
+        asyncio.ensure_future(
+            client.sio.call("message:send", {"room_id": room, "body": f"m {n}"}, timeout=120)
+        )
+        for n in range(each)
+        for client in clients
+    ]
+    return clients, acks
+
+
 def most_broadcasts(elapsed: float, *, flushes: int = 0) -> int:
     """At most one per interval, plus the first, plus those a message sends early."""
     return math.floor(elapsed / TYPING_INTERVAL) + 1 + flushes
@@ -57,18 +76,7 @@ def most_broadcasts(elapsed: float, *, flushes: int = 0) -> int:
 async def test_a_burst_of_messages_from_many_tabs_gets_only_ok_or_rate_limited_acks(
     http: httpx.AsyncClient, connect: Connect, alice: User, bob: User, room: str
 ) -> None:
-    tabs = [await connect(alice) for _ in range(20)]
-    for tab in tabs:
-        await tab.join(room)
-
-    # 10,000 messages, released together: every tab's whole share is on the wire at once.
-    burst = [
-        asyncio.ensure_future(
-            tab.sio.call("message:send", {"room_id": room, "body": f"spam {n}"}, timeout=120)
-        )
-        for n in range(500)
-        for tab in tabs
-    ]
+    tabs, burst = await send_from_tabs(connect, alice, room, tabs=20, each=500)  # 10,000
     first_answer = next(asyncio.as_completed(burst))
     assert outcome(await first_answer) in {"ok", "rate_limited"}
 
@@ -100,16 +108,7 @@ async def test_many_messages_at_once_within_a_generous_limit_are_all_sent(
 ) -> None:
     # Nothing in the way but the shared flood count: a thousand checks at the same moment,
     # more than the limiter's Redis pool has connections.
-    tabs = [await connect(alice) for _ in range(20)]
-    for tab in tabs:
-        await tab.join(room)
-    burst = [
-        asyncio.ensure_future(
-            tab.sio.call("message:send", {"room_id": room, "body": f"hello {n}"}, timeout=120)
-        )
-        for n in range(50)
-        for tab in tabs
-    ]
+    _, burst = await send_from_tabs(connect, alice, room, tabs=20, each=50)
     acks = await asyncio.gather(*burst)
     assert Counter(outcome(ack) for ack in acks) == {"ok": 1000}
 

@@ -11,6 +11,7 @@ from backend_shared.app import create_service_app
 from backend_shared.state import service_state
 from blog_api.config import Settings, get_settings
 from blog_api.errors import error_responses, render_realworld_errors
+from blog_api.responses import serve_cache_hits_first
 from blog_api.routers import articles, comments, favorites, profiles, tags, users
 from blog_api.services.cache import ResponseCache
 from blog_api.services.collections import ensure_indexes
@@ -50,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         yield
 
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="blog-api",
         description=DESCRIPTION,
@@ -68,3 +69,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_tags=OPENAPI_TAGS,
         body_error_responses=error_responses(400, 413, invalid="body"),
     )
+    serve_cache_hits_first(app)
+    return app

@@ -1,9 +1,13 @@
-"""Cache-aside for anonymous reads, in Redis, with a version key per scope.
+"""Cache-aside for anonymous reads, in Redis: one hash per scope, one field per variant.
 
-A read looks up the scope's version, then the entry stored under that version; on a miss it
-loads from MongoDB and stores the result with a TTL. A write bumps the version of every scope
-it changes, so the next read misses and sees the write. Reading the version *before* loading
-means a slow reader that loaded old data stores it under the old version, where no one looks.
+A read is one `HGET` of the scope's hash; on a miss it reads the scope's version, loads from
+MongoDB, and stores the body only if the version is still the one it read (a Lua script, so
+the check and the store are one step). A write bumps the version of every scope it changes
+and deletes the scope's hash, so the next read misses and sees the write; a slow reader that
+loaded old data before the write finds the version moved and stores nothing.
+
+Each stored body carries its expiry time (the TTL); the hash itself expires a TTL after its
+last store, so the entries of a scope nobody reads any more go away.
 
 Redis is an optimisation, never a dependency: any Redis error bypasses the cache (and says so
 in the log) for `retry_seconds`, during which reads go straight to MongoDB. Invalidations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -35,6 +40,17 @@ def article_scope(slug: str) -> str:
 
 # Connection refused, reset, timed out: all mean "serve from MongoDB".
 _UNAVAILABLE = (RedisError, OSError, asyncio.TimeoutError)
+
+# KEYS: version, entries. ARGV: the version read before loading, variant, value, TTL.
+_STORE_IF_CURRENT = """
+if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return 0 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return 1
+"""
+
+# How many request shapes (path and query string) are remembered as a (scope, variant).
+REMEMBERED_READS = 4096
 
 
 class CacheStatus(StrEnum):
@@ -65,9 +81,39 @@ class ResponseCache:
         self._down_until: float | None = None
         self._pending: set[str] = set()
         self._in_flight: dict[str, asyncio.Task[CachedBody]] = {}
+        self._store = client.register_script(_STORE_IF_CURRENT) if client is not None else None
+        self._reads: OrderedDict[str, tuple[str, str]] = OrderedDict()
 
     def _version_key(self, scope: str) -> str:
         return f"{self._namespace}:version:{scope}"
+
+    def _entries_key(self, scope: str) -> str:
+        return f"{self._namespace}:entries:{scope}"
+
+    # The request shapes already seen, so a HIT can be found before the route runs.
+
+    def remember(self, request_key: str, scope: str, variant: str) -> None:
+        """`request_key` (path and raw query string) reads `(scope, variant)`: a pure
+        function of the request, learnt once from the route that validated it."""
+        self._reads[request_key] = (scope, variant)
+        self._reads.move_to_end(request_key)
+        if len(self._reads) > REMEMBERED_READS:
+            self._reads.popitem(last=False)
+
+    def recall(self, request_key: str) -> tuple[str, str] | None:
+        return self._reads.get(request_key)
+
+    async def hit(self, scope: str, variant: str) -> bytes | None:
+        """The stored body, or None: not stored, expired, or Redis not usable now."""
+        client = self._client
+        if client is None or not await self._usable():
+            return None
+        try:
+            stored = await client.hget(self._entries_key(scope), variant)
+        except _UNAVAILABLE as exc:
+            self._unavailable(exc)
+            return None
+        return _fresh_body(stored)
 
     async def read_through(
         self, scope: str, variant: str, load: Callable[[], Awaitable[bytes]]
@@ -77,29 +123,33 @@ class ResponseCache:
         if client is None or not await self._usable():
             return CachedBody(await load(), CacheStatus.BYPASS)
         try:
-            version = int(await client.get(self._version_key(scope)) or 0)
+            body = _fresh_body(await client.hget(self._entries_key(scope), variant))
         except _UNAVAILABLE as exc:
             self._unavailable(exc)
             return CachedBody(await load(), CacheStatus.BYPASS)
-        key = f"{self._namespace}:{scope}:v{version}:{variant}"
-        return await self._once(key, lambda: self._get_or_load(client, key, load))
+        if body is not None:
+            return CachedBody(body, CacheStatus.HIT)
+        return await self._once(
+            f"{scope}\n{variant}", lambda: self._load_and_store(client, scope, variant, load)
+        )
 
-    async def _get_or_load(
-        self, client: Redis, key: str, load: Callable[[], Awaitable[bytes]]
+    async def _load_and_store(
+        self, client: Redis, scope: str, variant: str, load: Callable[[], Awaitable[bytes]]
     ) -> CachedBody:
         try:
-            cached = await client.get(key)
+            # Read before loading: a write after this point moves it, and the store is off.
+            version = await client.get(self._version_key(scope))
         except _UNAVAILABLE as exc:
             self._unavailable(exc)
             return CachedBody(await load(), CacheStatus.BYPASS)
-        if cached is not None:
-            # The shared client does not decode responses: values come back as bytes.
-            return CachedBody(
-                bytes(cached, "utf-8") if isinstance(cached, str) else cached, CacheStatus.HIT
-            )
         body = await load()
+        expires = int(time.time()) + self.ttl_seconds
+        assert self._store is not None
         try:
-            await client.set(key, body, ex=self.ttl_seconds)
+            await self._store(
+                keys=[self._version_key(scope), self._entries_key(scope)],
+                args=[_text(version), variant, b"%d\n" % expires + body, self.ttl_seconds],
+            )
         except _UNAVAILABLE as exc:
             self._unavailable(exc)
         return CachedBody(body, CacheStatus.MISS)
@@ -124,6 +174,7 @@ class ResponseCache:
                 async with self._client.pipeline(transaction=False) as pipe:
                     for scope in scopes:
                         pipe.incr(self._version_key(scope))
+                        pipe.delete(self._entries_key(scope))
                     await pipe.execute()
             except _UNAVAILABLE as exc:
                 self._unavailable(exc)
@@ -154,3 +205,19 @@ class ResponseCache:
             self._in_flight[key] = task
             task.add_done_callback(lambda _: self._in_flight.pop(key, None))
         return await asyncio.shield(task)
+
+
+def _text(value: bytes | str | None) -> str:
+    """A stored counter as Redis returns it (bytes, or str with decoding on), or "0"."""
+    if value is None:
+        return "0"
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _fresh_body(stored: bytes | str | None) -> bytes | None:
+    """The body of a stored `b"<expires>\\n<body>"`, if it has not expired."""
+    if stored is None:
+        return None
+    raw = stored.encode() if isinstance(stored, str) else stored
+    expires, _, body = raw.partition(b"\n")
+    return body if int(expires) > time.time() else None

@@ -13,7 +13,6 @@ from pymongo import ASCENDING, DESCENDING, ReturnDocument
 from backend_shared.clock import utcnow
 from backend_shared.db import Database
 from backend_shared.errors import NotFound
-from backend_shared.ids import parse_object_id
 from backend_shared.pagination import PageParams
 from crud_api.models.tasks import (
     PRIORITY_RANK,
@@ -52,13 +51,10 @@ async def create_task(*, db: Database, owner_id: ObjectId, data: TaskCreate) -> 
     return doc
 
 
-async def get_owned_task(*, db: Database, owner_id: ObjectId, task_id: str) -> dict[str, Any]:
-    """The task, if `owner_id` owns it; a malformed id, another user's task and a deleted
-    task are the same 404."""
-    object_id = parse_object_id(task_id)
-    if object_id is None:
-        raise _task_not_found()
-    task = await db[TASKS].find_one({"_id": object_id, "owner_id": owner_id})
+async def get_owned_task(*, db: Database, owner_id: ObjectId, task_id: ObjectId) -> dict[str, Any]:
+    """The task, if `owner_id` owns it; another user's task and a deleted task are the same
+    404 (and so is a malformed id, refused before it gets here)."""
+    task = await db[TASKS].find_one({"_id": task_id, "owner_id": owner_id})
     if task is None:
         raise _task_not_found()
     return task

@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import EmailStr, Field, SecretStr
+from pydantic import EmailStr, Field, SecretStr, field_validator
 from pydantic_settings import SettingsConfigDict
 
 from backend_shared.settings import (
@@ -37,6 +37,9 @@ class Settings(BaseServiceSettings):
     order_payment_timeout_seconds: int = Field(default=900, gt=0)
     # How often each instance looks for unpaid orders past their time (0: never).
     expiry_sweep_seconds: float = Field(default=30.0, ge=0)
+    # How long a page of GET /products may be served from this instance's memory; this
+    # instance's own writes drop it at once (0: no caching).
+    catalogue_cache_seconds: float = Field(default=1.0, ge=0)
     # How long a duplicate checkout waits for the first one with the same key to finish.
     idempotency_wait_seconds: float = Field(default=10.0, gt=0)
 
@@ -59,6 +62,20 @@ class Settings(BaseServiceSettings):
     s3_region: str = "us-east-1"
     s3_access_key_id: str | None = None
     s3_secret_access_key: SecretStr | None = None
+
+    @field_validator(
+        "admin_email",
+        "admin_password",
+        "s3_bucket",
+        "s3_endpoint",
+        "s3_access_key_id",
+        "s3_secret_access_key",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        # `ADMIN_EMAIL=` in an env file or compose means "not set", not "the empty address".
+        return None if value == "" else value
 
     @property
     def dev_endpoints_enabled(self) -> bool:

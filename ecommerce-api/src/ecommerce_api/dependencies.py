@@ -17,32 +17,39 @@ from ecommerce_api.models.orders import OrderDoc
 from ecommerce_api.models.products import SKU_PATTERN, ProductDoc
 from ecommerce_api.models.users import Role
 from ecommerce_api.services import orders, products
+from ecommerce_api.services.catalogue_cache import CatalogueCache
 from ecommerce_api.services.idempotency import Waiters
 from ecommerce_api.services.payments import PaymentProvider
 from ecommerce_api.services.storage import MediaStore
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_payment_provider(request: Request) -> PaymentProvider:
+async def get_payment_provider(request: Request) -> PaymentProvider:
     provider: PaymentProvider = request.app.state.payment_provider
     return provider
 
 
-def get_idempotency_waiters(request: Request) -> Waiters:
+async def get_idempotency_waiters(request: Request) -> Waiters:
     waiters: Waiters = request.app.state.idempotency_waiters
     return waiters
 
 
-def get_media_store(request: Request) -> MediaStore:
+async def get_media_store(request: Request) -> MediaStore:
     store: MediaStore = request.app.state.media_store
     return store
 
 
+async def get_catalogue_cache(request: Request) -> CatalogueCache:
+    cache: CatalogueCache = request.app.state.catalogue_cache
+    return cache
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+CatalogueCacheDep = Annotated[CatalogueCache, Depends(get_catalogue_cache)]
 MediaStoreDep = Annotated[MediaStore, Depends(get_media_store)]
 PaymentProviderDep = Annotated[PaymentProvider, Depends(get_payment_provider)]
 WaitersDep = Annotated[Waiters, Depends(get_idempotency_waiters)]
@@ -53,12 +60,12 @@ WaitersDep = Annotated[Waiters, Depends(get_idempotency_waiters)]
 admin_account = require_account_roles(Role.ADMIN.value)
 
 
-def admin_id(account: Annotated[dict[str, Any], Depends(admin_account)]) -> ObjectId:
+async def admin_id(account: Annotated[dict[str, Any], Depends(admin_account)]) -> ObjectId:
     object_id: ObjectId = account["_id"]
     return object_id
 
 
-def customer_id(account: CurrentAccount) -> ObjectId:
+async def customer_id(account: CurrentAccount) -> ObjectId:
     object_id: ObjectId = account["_id"]
     return object_id
 
@@ -89,7 +96,7 @@ SkuPath = Annotated[
 ]
 
 
-def valid_user_id(user_id: UserIdPath) -> ObjectId:
+async def valid_user_id(user_id: UserIdPath) -> ObjectId:
     return object_id_or_404(user_id, "User")
 
 

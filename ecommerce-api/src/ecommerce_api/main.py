@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from backend_shared.accounts.router import auth_router, users_router
 from backend_shared.app import create_service_app
+from ecommerce_api import flows
 from ecommerce_api.config import Settings, get_settings
 from ecommerce_api.routers import (
     admin,
@@ -23,6 +24,7 @@ from ecommerce_api.routers import (
     products,
 )
 from ecommerce_api.services import users, webhooks
+from ecommerce_api.services.catalogue_cache import CatalogueCache
 from ecommerce_api.services.collections import ensure_indexes
 from ecommerce_api.services.expiry import expiring_orders
 from ecommerce_api.services.fake_provider import FakePaymentProvider
@@ -83,9 +85,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         provider.deliver = deliver
         app.state.payment_provider = provider
         app.state.idempotency_waiters = Waiters()
+        app.state.catalogue_cache = CatalogueCache(ttl=settings.catalogue_cache_seconds)
         app.state.media_store = build_media_store(settings)
         logger.info("images are stored in the %s", app.state.media_store.description)
-        async with expiring_orders(app.state.db, provider, settings.expiry_sweep_seconds):
+        async with expiring_orders(
+            app.state.db,
+            provider,
+            settings.expiry_sweep_seconds,
+            on_change=lambda: flows.catalogue_changed(app.state.catalogue_cache),
+        ):
             yield
 
     routers = [

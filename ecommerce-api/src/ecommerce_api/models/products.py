@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
 
 from backend_shared.models import StrictModel
+from backend_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageParams
 from ecommerce_api.models.base import PyObjectId, StoredDocument
 from ecommerce_api.models.images import ImagePublic, StoredImage
 from ecommerce_api.models.money import MAX_AMOUNT, Money
@@ -213,6 +214,22 @@ class ProductFilters(BaseModel):
     max_price: int | None = Field(default=None, ge=0, le=MAX_AMOUNT, description="Minor units")
     in_stock: bool | None = Field(default=None, description="Only products something is left of")
     sort: ProductSort = ProductSort.CREATED_AT_DESC
+
+
+class CatalogueQuery(ProductFilters):
+    """GET /products's whole query string: the filters and the page. Frozen, so that a
+    parsed query is a cache key."""
+
+    model_config = ConfigDict(frozen=True)
+
+    limit: int = Field(
+        default=DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description="How many items to return"
+    )
+    offset: int = Field(default=0, ge=0, le=1_000_000, description="How many to skip")
+
+    @property
+    def page(self) -> PageParams:
+        return PageParams.model_construct(limit=self.limit, offset=self.offset)
 
 
 class CategoryPublic(BaseModel):

@@ -9,7 +9,14 @@ from fastapi import APIRouter, Path, Request, Response, status
 from backend_shared.deps import DbDep
 from backend_shared.errors import NotFound
 from backend_shared.openapi import error_responses
-from ecommerce_api.dependencies import AdminId, AdminProduct, MediaStoreDep, SettingsDep
+from ecommerce_api import flows
+from ecommerce_api.dependencies import (
+    AdminId,
+    AdminProduct,
+    CatalogueCacheDep,
+    MediaStoreDep,
+    SettingsDep,
+)
 from ecommerce_api.models.images import ImagePublic
 from ecommerce_api.services import images
 from ecommerce_api.services.products import MEDIA_URL
@@ -64,6 +71,7 @@ async def upload_image(
     db: DbDep,
     settings: SettingsDep,
     store: MediaStoreDep,
+    cache: CatalogueCacheDep,
 ) -> ImagePublic:
     data = await read_one_file(
         content_type=request.headers.get("content-type"),
@@ -79,6 +87,7 @@ async def upload_image(
         max_pixels=settings.max_image_pixels,
         thumbnail_size=settings.thumbnail_size,
     )
+    flows.catalogue_changed(cache)
     return ImagePublic.from_stored(image, media_url=MEDIA_URL)
 
 
@@ -86,14 +95,20 @@ async def upload_image(
     "/{image_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a product image (admin)",
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 403, 404, 422),
 )
 async def delete_image(
-    product: AdminProduct, image_id: ImageIdPath, admin_id: AdminId, db: DbDep, store: MediaStoreDep
+    product: AdminProduct,
+    image_id: ImageIdPath,
+    admin_id: AdminId,
+    db: DbDep,
+    store: MediaStoreDep,
+    cache: CatalogueCacheDep,
 ) -> None:
     await images.delete_image(
         db=db, store=store, admin_id=admin_id, product=product, image_id=image_id
     )
+    flows.catalogue_changed(cache)
 
 
 @media_router.get(

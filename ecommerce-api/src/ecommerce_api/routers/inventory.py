@@ -9,7 +9,8 @@ from fastapi import APIRouter, Query
 from backend_shared.deps import DbDep
 from backend_shared.openapi import error_responses
 from backend_shared.pagination import Page, PageDep
-from ecommerce_api.dependencies import AdminId, SkuPath
+from ecommerce_api import flows
+from ecommerce_api.dependencies import AdminId, CatalogueCacheDep, SkuPath
 from ecommerce_api.models.inventory import AdjustmentIn, InventoryPublic, StockMovementPublic
 from ecommerce_api.paging import page_of
 from ecommerce_api.services import inventory
@@ -42,11 +43,12 @@ async def list_inventory(
     responses=error_responses(401, 403, 404, 409, 422),
 )
 async def adjust_stock(
-    sku: SkuPath, data: AdjustmentIn, admin_id: AdminId, db: DbDep
+    sku: SkuPath, data: AdjustmentIn, admin_id: AdminId, db: DbDep, cache: CatalogueCacheDep
 ) -> InventoryPublic:
     item = await inventory.adjust(
         db=db, sku=sku, delta=data.delta, reason=data.reason, actor_id=admin_id
     )
+    flows.catalogue_changed(cache)
     return InventoryPublic.from_doc(item)
 
 

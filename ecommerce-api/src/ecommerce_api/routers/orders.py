@@ -11,7 +11,9 @@ from backend_shared.deps import DbDep
 from backend_shared.errors import BadRequest
 from backend_shared.openapi import error_responses
 from backend_shared.pagination import Page, PageDep
+from ecommerce_api import flows
 from ecommerce_api.dependencies import (
+    CatalogueCacheDep,
     CustomerId,
     OwnedOrder,
     PaymentProviderDep,
@@ -67,6 +69,7 @@ async def place_order(
     settings: SettingsDep,
     provider: PaymentProviderDep,
     waiters: WaitersDep,
+    cache: CatalogueCacheDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     if idempotency_key is None:
@@ -92,6 +95,7 @@ async def place_order(
         wait_seconds=settings.idempotency_wait_seconds,
         action=create,
     )
+    flows.catalogue_changed(cache)  # stock was reserved
     headers = {"Idempotent-Replayed": "true"} if result.replayed else None
     return JSONResponse(result.body, status_code=result.status, headers=headers)
 
@@ -112,5 +116,9 @@ async def read_my_order(order: OwnedOrder) -> OrderPublic:
     summary="Cancel my unpaid order; its stock goes back",
     responses=error_responses(401, 404, 409),
 )
-async def cancel_order(order: OwnedOrder, db: DbDep, provider: PaymentProviderDep) -> OrderPublic:
-    return OrderPublic.from_doc(await orders.cancel(db=db, order=order, provider=provider))
+async def cancel_order(
+    order: OwnedOrder, db: DbDep, provider: PaymentProviderDep, cache: CatalogueCacheDep
+) -> OrderPublic:
+    cancelled = await orders.cancel(db=db, order=order, provider=provider)
+    flows.catalogue_changed(cache)  # stock was released
+    return OrderPublic.from_doc(cancelled)

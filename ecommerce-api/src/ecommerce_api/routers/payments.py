@@ -9,7 +9,8 @@ from fastapi import APIRouter, Header, Path, Request
 
 from backend_shared.deps import DbDep
 from backend_shared.openapi import error_responses
-from ecommerce_api.dependencies import PaymentProviderDep, SettingsDep
+from ecommerce_api import flows
+from ecommerce_api.dependencies import CatalogueCacheDep, PaymentProviderDep, SettingsDep
 from ecommerce_api.models.payments import WebhookEvent, WebhookReceipt
 from ecommerce_api.services import webhooks
 from ecommerce_api.services.fake_provider import FakePaymentProvider
@@ -39,9 +40,10 @@ async def payment_webhook(
     db: DbDep,
     settings: SettingsDep,
     provider: PaymentProviderDep,
+    cache: CatalogueCacheDep,
     stripe_signature: Annotated[str | None, Header(alias="Stripe-Signature")] = None,
 ) -> WebhookReceipt:
-    return await webhooks.handle(
+    receipt = await webhooks.handle(
         db=db,
         provider=provider,
         payload=await request.body(),  # the raw bytes: the signature covers exactly these
@@ -49,6 +51,8 @@ async def payment_webhook(
         secret=settings.payment_webhook_secret.get_secret_value(),
         tolerance=settings.payment_webhook_tolerance_seconds,
     )
+    flows.catalogue_changed(cache)  # a payment may have sold stock
+    return receipt
 
 
 IntentIdPath = Annotated[
@@ -69,17 +73,20 @@ def _fake(provider: Any) -> FakePaymentProvider:
 @dev_router.post(
     "/{intent_id}/succeed",
     summary="Development only: pay this intent (the fake provider sends the signed webhook)",
-    responses=error_responses(404),
+    responses=error_responses(404, 422),
 )
-async def succeed_payment(intent_id: IntentIdPath, provider: PaymentProviderDep) -> WebhookReceipt:
+async def succeed_payment(
+    intent_id: IntentIdPath, provider: PaymentProviderDep, cache: CatalogueCacheDep
+) -> WebhookReceipt:
     receipt: WebhookReceipt = await _fake(provider).succeed(intent_id)
+    flows.catalogue_changed(cache)
     return receipt
 
 
 @dev_router.post(
     "/{intent_id}/fail",
     summary="Development only: decline this intent (the fake provider sends the webhook)",
-    responses=error_responses(404),
+    responses=error_responses(404, 422),
 )
 async def fail_payment(intent_id: IntentIdPath, provider: PaymentProviderDep) -> WebhookReceipt:
     receipt: WebhookReceipt = await _fake(provider).fail(intent_id)

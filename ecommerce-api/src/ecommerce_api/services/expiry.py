@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 
 from backend_shared.db import Database
@@ -17,12 +17,15 @@ from ecommerce_api.services.payments import PaymentProvider
 logger = logging.getLogger("ecommerce_api.expiry")
 
 
-async def _sweep_forever(db: Database, provider: PaymentProvider, interval: float) -> None:
+async def _sweep_forever(
+    db: Database, provider: PaymentProvider, interval: float, on_change: Callable[[], None]
+) -> None:
     while True:
         try:
             expired = await orders.expire_due(db=db, provider=provider)
             repaired = await orders.repair_stock(db=db)
             if expired or repaired:
+                on_change()
                 logger.info("expired %d unpaid orders; repaired %d", expired, repaired)
         except Exception:
             logger.exception("the expiry sweep failed; trying again next time")
@@ -31,13 +34,13 @@ async def _sweep_forever(db: Database, provider: PaymentProvider, interval: floa
 
 @asynccontextmanager
 async def expiring_orders(
-    db: Database, provider: PaymentProvider, interval: float
+    db: Database, provider: PaymentProvider, interval: float, *, on_change: Callable[[], None]
 ) -> AsyncIterator[None]:
     """Runs the sweep every `interval` seconds while the app runs (0: not at all)."""
     if interval <= 0:
         yield
         return
-    task = asyncio.create_task(_sweep_forever(db, provider, interval))
+    task = asyncio.create_task(_sweep_forever(db, provider, interval, on_change))
     try:
         yield
     finally:

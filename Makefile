@@ -6,7 +6,7 @@
 #   make lint               ruff + mypy, as CI runs them
 #   make clean-data         wipe what `make run` keeps across restarts (.data/)
 
-PROJECTS := shared crud-api blog-api realtime-chat
+PROJECTS := shared crud-api blog-api realtime-chat ecommerce-api
 P ?= crud-api
 HOST ?= 127.0.0.1
 PORT ?= 8000

@@ -146,10 +146,27 @@ async def test_read_receipts_drive_my_unread_count(
     assert ack == {
         "ok": True,
         "room_id": room,
+        "user_id": alice.id,
         "last_read_message_id": sent[2]["id"],
         "unread_count": 0,
     }
     assert await unread(http, alice, room) == 0
+
+
+async def test_a_read_receipt_answers_the_same_over_rest_and_the_socket(
+    http: httpx.AsyncClient, connect: Connect, alice: User, bob: User, room: str
+) -> None:
+    alices, bobs = await connect(alice), await connect(bob)
+    await alices.join(room)
+    await bobs.join(room)
+    sent = [await bobs.send(room, f"news {n}") for n in range(2)]
+    over_rest = await http.post(
+        f"/rooms/{room}/read", json={"message_id": sent[0]["id"]}, headers=alice.headers
+    )
+    over_socket = await alices.call("read", {"room_id": room, "message_id": sent[0]["id"]})
+    # Marking the same message twice: the very same receipt, whichever way it came.
+    assert over_socket == {"ok": True, **over_rest.json()}
+    assert over_rest.json()["unread_count"] == 1
 
 
 async def test_a_deleted_message_is_no_longer_unread(

@@ -3,24 +3,10 @@ expired or tampered one is refused with a message that says which."""
 
 from __future__ import annotations
 
-import pytest
-import socketio
-
 from backend_shared.auth.keys import load_key_set
 from backend_shared.auth.tokens import TokenService
 from realtime_chat.config import Settings
-from tests.utils import ChatClient, User
-
-
-async def refusal(url: str, token: str | None) -> str:
-    """The `connect_error` message the server sent."""
-    client = ChatClient()
-    with pytest.raises(socketio.exceptions.ConnectionError):
-        await client.connect(url, token)
-    await client.close()
-    [error] = client.connect_errors
-    message: str = error["message"]
-    return message
+from tests.utils import ChatClient, User, refusal
 
 
 async def test_a_valid_token_connects(live_url: str, alice: User) -> None:

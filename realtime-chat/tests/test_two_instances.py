@@ -27,7 +27,8 @@ import httpx
 import pytest
 
 from backend_shared.testing.live import free_port
-from tests.utils import ChatClient, User, create_room, join_room, signup_and_login
+from realtime_chat.realtime.sessions import LOGGED_OUT
+from tests.utils import ChatClient, User, assert_closed, create_room, join_room, signup_and_login
 
 HEARTBEAT_SECONDS, TTL_SECONDS = 0.3, 1.5
 
@@ -150,3 +151,21 @@ async def _chat_across(
     finally:
         await alices.close()
         await bobs.close()
+
+
+async def test_a_log_out_on_one_instance_closes_that_sessions_socket_on_the_other(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    (tmp_path / "seed").mkdir()
+    alice, _, _ = await seed(env, tmp_path / "seed")
+    with instances_from(env, tmp_path / "seed", tmp_path) as instances:
+        (url_1, _), (url_2, _) = instances
+        socket = ChatClient()
+        try:
+            await socket.connect(url_2, alice.access_token)
+            async with httpx.AsyncClient(base_url=url_1, timeout=10) as one:
+                logout = await one.post("/auth/logout", json={"refresh_token": alice.refresh_token})
+                assert logout.status_code == 204
+            await assert_closed(socket, "session_ended", LOGGED_OUT)
+        finally:
+            await socket.close()

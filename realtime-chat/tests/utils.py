@@ -24,6 +24,7 @@ class User:
     email: str
     display_name: str
     access_token: str
+    refresh_token: str = ""
 
     @property
     def headers(self) -> dict[str, str]:
@@ -43,6 +44,7 @@ async def signup_and_login(client: httpx.AsyncClient, *, name: str) -> User:
         email=email,
         display_name=name,
         access_token=login.json()["access_token"],
+        refresh_token=login.json()["refresh_token"],
     )
 
 
@@ -73,9 +75,14 @@ class ChatClient:
         self.sio.on("*", self._record)
         self.connect_errors: list[Any] = []
         self.sio.on("connect_error", self.connect_errors.append)
+        self.sio.on("disconnect", self._disconnected)
 
     async def _record(self, event: str, data: Any = None) -> None:
         self._events[event].put_nowait(data)
+
+    async def _disconnected(self, reason: Any = None) -> None:
+        """Queued as a `disconnect` event with its reason (e.g. "server disconnect")."""
+        self._events["disconnect"].put_nowait(reason)
 
     async def connect(self, url: str, token: str | None) -> None:
         auth = {"token": token} if token is not None else None
@@ -120,6 +127,27 @@ class ChatClient:
     async def close(self) -> None:
         if self.sio.connected:
             await self.sio.disconnect()
+
+
+async def refusal(url: str, token: str | None) -> str:
+    """The `connect_error` message the server sent when it refused `token`."""
+    client = ChatClient()
+    try:
+        await client.connect(url, token)
+    except socketio.exceptions.ConnectionError:
+        [error] = client.connect_errors
+        message: str = error["message"]
+        return message
+    finally:
+        await client.close()
+    raise AssertionError("the server accepted the connection")
+
+
+async def assert_closed(client: ChatClient, code: str, message: str) -> None:
+    """The server told the client why (`session:ended`), then disconnected it."""
+    assert await client.next("session:ended", within=10) == {"code": code, "message": message}
+    assert await client.next("disconnect", within=10) == client.sio.reason.SERVER_DISCONNECT
+    assert not client.sio.connected
 
 
 # The `connect` fixture: `await connect(user)` gives a signed-in ChatClient.

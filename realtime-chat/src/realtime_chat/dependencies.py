@@ -13,6 +13,7 @@ from backend_shared.errors import Forbidden
 from realtime_chat.config import Settings
 from realtime_chat.realtime.broadcast import Broadcaster
 from realtime_chat.realtime.guards import FloodControl
+from realtime_chat.realtime.presence import Presence
 from realtime_chat.services import rooms
 from realtime_chat.services.membership_cache import MembershipCache
 
@@ -53,6 +54,11 @@ def get_broadcaster(request: Request) -> Broadcaster:
     return broadcaster
 
 
+def get_presence(request: Request) -> Presence:
+    presence: Presence = request.app.state.chat.backends.presence
+    return presence
+
+
 async def flood_checked(user_id: CurrentUserId, request: Request) -> None:
     """An edit or a delete reaches the whole room, so it counts against the sender's flood
     limit like a new message."""
@@ -63,4 +69,5 @@ async def flood_checked(user_id: CurrentUserId, request: Request) -> None:
 SettingsDep = Annotated[Settings, Depends(get_settings_of_app)]
 MembershipCacheDep = Annotated[MembershipCache, Depends(get_membership_cache)]
 BroadcasterDep = Annotated[Broadcaster, Depends(get_broadcaster)]
+PresenceDep = Annotated[Presence, Depends(get_presence)]
 FloodChecked = Depends(flood_checked)

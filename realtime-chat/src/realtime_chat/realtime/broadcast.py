@@ -1,7 +1,7 @@
-"""Server-pushed events that more than one path sends: REST edits, deletes and read
-receipts, presence changes, and taking a removed member's connections out of a room.
+"""How the live side tells a room: one `emit` per change, which with the Redis manager
+every instance delivers to its own connections. What to tell, and when, is decided in
+`realtime_chat/flows.py`.
 
-Each is one `emit` to the room; with the Redis manager the other instances deliver it too.
 Read receipts are coalesced per user and room (see `coalescer.py`): a client moving its
 marker a hundred times a second costs the room one receipt per interval, the latest."""
 
@@ -12,13 +12,11 @@ from typing import Any
 import socketio
 
 from realtime_chat.realtime.coalescer import Coalescer, State
-from realtime_chat.realtime.presence import Entry, Presence
 
 
 class Broadcaster:
     def __init__(self, sio: socketio.AsyncServer, *, read_receipt_interval: float) -> None:
         self.sio = sio
-        self.presence: Presence | None = None
         # (user, room) -> that user's read marker, at most one broadcast per interval.
         self._reads: Coalescer[tuple[str, str]] = Coalescer(
             read_receipt_interval, self._send_read, name="read receipt"
@@ -27,6 +25,9 @@ class Broadcaster:
     async def aclose(self) -> None:
         """Drop held read receipts (the instance is shutting down)."""
         await self._reads.aclose()
+
+    async def message_new(self, message: dict[str, Any], *, skip_sid: str | None) -> None:
+        await self.sio.emit("message:new", message, to=message["room_id"], skip_sid=skip_sid)
 
     async def message_edited(self, message: dict[str, Any]) -> None:
         await self.sio.emit("message:edited", message, to=message["room_id"])
@@ -57,14 +58,7 @@ class Broadcaster:
         }
         await self.sio.emit("presence", event, to=room_id, skip_sid=skip_sid)
 
-    async def member_removed(self, room_id: str, user_id: str) -> None:
-        """Take every live connection of `user_id` out of the room, on whichever instance
-        holds it, tell them, and announce them offline there."""
-        if self.presence is None:
-            return
-        for sid in await self.presence.connections(room_id, user_id):
-            await self.sio.leave_room(sid, room_id)
-            await self.sio.emit("room:removed", {"room_id": room_id}, to=sid)
-            if await self.presence.leave(Entry(room_id=room_id, user_id=user_id, sid=sid)):
-                name = await self.presence.name_of(user_id)
-                await self.presence_changed(room_id, user_id, name, online=False)
+    async def removed_from_room(self, sid: str, room_id: str) -> None:
+        """Take the connection `sid` (on whichever instance) out of the room, and tell it."""
+        await self.sio.leave_room(sid, room_id)
+        await self.sio.emit("room:removed", {"room_id": room_id}, to=sid)

@@ -16,19 +16,19 @@ from typing import Any
 import socketio
 from bson import ObjectId
 
-import backend_shared.accounts.service as accounts
-from backend_shared.auth.tokens import TokenService
+from backend_shared.accounts.dependencies import get_current_account
+from backend_shared.auth.tokens import Principal, TokenService
 from backend_shared.db import Database
-from backend_shared.errors import NotFound, Unauthorized
-from backend_shared.ids import parse_object_id
+from backend_shared.errors import Unauthorized
+from realtime_chat import flows
 from realtime_chat.config import Settings
 from realtime_chat.models.events import ReadUpTo, RoomRef, SendMessage, Typing
-from realtime_chat.models.messages import MessagePublic
 from realtime_chat.realtime.acks import Ack, EventError, acknowledged
 from realtime_chat.realtime.broadcast import Broadcaster
 from realtime_chat.realtime.coalescer import Coalescer, State
 from realtime_chat.realtime.guards import FloodControl, JoinLimit, PendingEvents
 from realtime_chat.realtime.presence import Entry, Presence
+from realtime_chat.realtime.sessions import LiveSessions
 from realtime_chat.services import messages, rooms
 from realtime_chat.services.membership_cache import MembershipCache
 
@@ -83,6 +83,7 @@ class ChatSocketServer:
         )
         self._backends: Backends | None = None
         self._users: dict[str, ChatUser] = {}  # sid -> user, for this instance's connections
+        self.sessions = LiveSessions(self.sio)
         # (sid, room) -> that connection's typing state, at most one broadcast per interval.
         self._typing: Coalescer[tuple[str, str]] = Coalescer(
             settings.typing_throttle_seconds, self._send_typing, name="typing"
@@ -101,16 +102,17 @@ class ChatSocketServer:
             ("presence", self.on_presence),
             ("read", self.on_read),
         ):
-            self.sio.on(event, acknowledged(event, pending.guard(handler)))
+            self.sio.on(event, acknowledged(event, self.sessions.guard(pending.guard(handler))))
 
     def bind(self, backends: Backends) -> None:
         self._backends = backends
-        self.broadcast.presence = backends.presence
 
     async def stop_coalescing(self) -> None:
-        """Drop held typing states and read receipts (the instance is shutting down)."""
+        """Drop held typing states and read receipts, and stop the token expiry timers
+        (the instance is shutting down)."""
         await self._typing.aclose()
         await self.broadcast.aclose()
+        await self.sessions.aclose()
 
     @property
     def backends(self) -> Backends:
@@ -126,27 +128,40 @@ class ChatSocketServer:
             raise socketio.exceptions.ConnectionRefusedError(
                 'Send your access token in the auth payload: {"token": "<access_token>"}'
             )
-        backends = self.backends
         try:
-            principal = await backends.tokens.verify(token)
-            user_id = parse_object_id(principal.id)
-            account = await accounts.get_user(db=backends.db, user_id=user_id) if user_id else None
-            user = accounts.check_session(account=account, principal=principal)
+            principal = await self.backends.tokens.verify(token)
+            credentials = self.sessions.opening(sid, principal)
+            # Checked again if the session ended while this was checking it: the
+            # announcement came before the connection could be closed.
+            while True:
+                credentials.stale = False
+                account = await self.check_session(principal)
+                chat_user = ChatUser(
+                    id=account["_id"],
+                    id_str=str(account["_id"]),
+                    display_name=account.get("display_name"),
+                )
+                await self.backends.presence.remember_name(chat_user.id_str, chat_user.display_name)
+                if not credentials.stale:
+                    break
         except Unauthorized as exc:
+            self.sessions.forget(sid)
             raise socketio.exceptions.ConnectionRefusedError(exc.detail) from None
-        chat_user = ChatUser(
-            id=user["_id"], id_str=str(user["_id"]), display_name=user.get("display_name")
-        )
         self._users[sid] = chat_user
-        await backends.presence.remember_name(chat_user.id_str, chat_user.display_name)
+        self.sessions.opened(sid)
+
+    async def check_session(self, principal: Principal) -> dict[str, Any]:
+        """The account `principal` speaks for, if its session is still alive."""
+        return await get_current_account(principal=principal, db=self.backends.db)
 
     async def on_disconnect(self, sid: str, reason: Any = None) -> None:
+        self.sessions.forget(sid)
         user = self._users.pop(sid, None)
         if user is None:
             return
         for room_id in self.joined_rooms(sid):
             await self._typing.close((sid, room_id))
-            await self._leave_presence(Entry(room_id=room_id, user_id=user.id_str, sid=sid), user)
+            await self._went_offline(Entry(room_id=room_id, user_id=user.id_str, sid=sid), user)
 
     def joined_rooms(self, sid: str) -> list[str]:
         return [room for room in self.sio.rooms(sid) if room != sid]
@@ -190,11 +205,12 @@ class ChatSocketServer:
             if access.membership is None:
                 raise EventError("not_a_member", f"Join the room first: POST /rooms/{room_id}/join")
         await self.sio.enter_room(sid, room_id)
-        entry = Entry(room_id=room_id, user_id=user.id_str, sid=sid)
-        if await backends.presence.enter(entry):
-            await self.broadcast.presence_changed(
-                room_id, user.id_str, user.display_name, online=True, skip_sid=sid
-            )
+        await flows.went_online(
+            broadcast=self.broadcast,
+            presence=backends.presence,
+            entry=Entry(room_id=room_id, user_id=user.id_str, sid=sid),
+            display_name=user.display_name,
+        )
         online = await backends.presence.online(room_id)
         return {
             "room_id": room_id,
@@ -207,14 +223,16 @@ class ChatSocketServer:
         if room_id in self.sio.rooms(sid):
             await self._typing.close((sid, room_id))
             await self.sio.leave_room(sid, room_id)
-            await self._leave_presence(Entry(room_id=room_id, user_id=user.id_str, sid=sid), user)
+            await self._went_offline(Entry(room_id=room_id, user_id=user.id_str, sid=sid), user)
         return {"room_id": room_id}
 
-    async def _leave_presence(self, entry: Entry, user: ChatUser) -> None:
-        if await self.backends.presence.leave(entry):
-            await self.broadcast.presence_changed(
-                entry.room_id, user.id_str, user.display_name, online=False
-            )
+    async def _went_offline(self, entry: Entry, user: ChatUser) -> None:
+        await flows.went_offline(
+            broadcast=self.broadcast,
+            presence=self.backends.presence,
+            entry=entry,
+            display_name=user.display_name,
+        )
 
     async def on_send(self, sid: str, payload: Any) -> Ack:
         data = SendMessage.model_validate(payload)
@@ -224,18 +242,18 @@ class ChatSocketServer:
         body = messages.check_body(data.body, max_chars=settings.message_max_chars)
         backends = self.backends
         await backends.flood.consume(user.id_str)
-        doc = await messages.create_message(
+        # The room sees this connection's typing state and its message in the order sent.
+        await self._typing.flush((sid, data.room_id))
+        # The sender has it in this ack; everyone else (their other tabs too) gets the event.
+        message = await flows.send_message(
             db=backends.db,
+            broadcast=self.broadcast,
             room_id=ObjectId(data.room_id),
             sender_id=user.id,
             sender_name=user.display_name,
             body=body,
+            skip_sid=sid,
         )
-        message = MessagePublic.from_doc(doc).model_dump(mode="json")
-        # The room sees this connection's typing state and its message in the order sent.
-        await self._typing.flush((sid, data.room_id))
-        # The sender has it in this ack; everyone else (their other tabs too) gets the event.
-        await self.sio.emit("message:new", message, to=data.room_id, skip_sid=sid)
         return {"message": message}
 
     async def on_typing(self, sid: str, payload: Any) -> Ack:
@@ -268,17 +286,10 @@ class ChatSocketServer:
         user = self._user(sid)
         self._require_joined(sid, data.room_id)
         db = self.backends.db
-        room_id = ObjectId(data.room_id)
-        membership = await rooms.get_membership(db=db, room_id=room_id, user_id=user.id)
-        if membership is None:
-            raise NotFound("Room not found")
-        message = await messages.get_room_message(
-            db=db, room_id=room_id, message_id=data.message_id
+        membership = await rooms.require_membership(
+            db=db, room_id=ObjectId(data.room_id), user_id=user.id
         )
-        last_read, unread = await messages.mark_read(db=db, membership=membership, message=message)
-        await self.broadcast.read(data.room_id, user.id_str, str(last_read))
-        return {
-            "room_id": data.room_id,
-            "last_read_message_id": str(last_read),
-            "unread_count": unread,
-        }
+        receipt = await flows.mark_read(
+            db=db, broadcast=self.broadcast, membership=membership, message_id=data.message_id
+        )
+        return receipt.model_dump(mode="json")

@@ -11,6 +11,7 @@ from backend_shared.deps import DbDep
 from backend_shared.errors import NotFound
 from backend_shared.ids import parse_object_id
 from backend_shared.openapi import error_responses
+from realtime_chat import flows
 from realtime_chat.dependencies import (
     BroadcasterDep,
     FloodChecked,
@@ -72,19 +73,15 @@ async def edit_message(
     settings: SettingsDep,
     broadcaster: BroadcasterDep,
 ) -> MessagePublic:
-    message = await messages.get_room_message(
-        db=db, room_id=access.room["_id"], message_id=message_id
-    )
-    edited = await messages.edit_message(
+    return await flows.edit_message(
         db=db,
-        message=message,
+        broadcast=broadcaster,
+        room_id=access.room["_id"],
+        message_id=message_id,
         user_id=user_id,
         body=data.body,
         max_chars=settings.message_max_chars,
     )
-    public = MessagePublic.from_doc(edited)
-    await broadcaster.message_edited(public.model_dump(mode="json"))
-    return public
 
 
 @router.delete(
@@ -102,11 +99,13 @@ async def delete_message(
     db: DbDep,
     broadcaster: BroadcasterDep,
 ) -> None:
-    message = await messages.get_room_message(
-        db=db, room_id=access.room["_id"], message_id=message_id
+    await flows.delete_message(
+        db=db,
+        broadcast=broadcaster,
+        room_id=access.room["_id"],
+        message_id=message_id,
+        user_id=user_id,
     )
-    deleted = await messages.delete_message(db=db, message=message, user_id=user_id)
-    await broadcaster.message_deleted(MessagePublic.from_doc(deleted).model_dump(mode="json"))
 
 
 @router.post(
@@ -118,19 +117,10 @@ async def delete_message(
 async def mark_read(
     access: MemberRoom,
     data: ReadReceiptIn,
-    user_id: CurrentUserId,
     db: DbDep,
     broadcaster: BroadcasterDep,
 ) -> ReadReceiptPublic:
     assert access.membership is not None  # MemberRoom guarantees it
-    message = await messages.get_room_message(
-        db=db, room_id=access.room["_id"], message_id=data.message_id
-    )
-    last_read, unread = await messages.mark_read(
-        db=db, membership=access.membership, message=message
-    )
-    room_id = str(access.room["_id"])
-    await broadcaster.read(room_id, str(user_id), str(last_read))
-    return ReadReceiptPublic(
-        room_id=room_id, user_id=user_id, last_read_message_id=last_read, unread_count=unread
+    return await flows.mark_read(
+        db=db, broadcast=broadcaster, membership=access.membership, message_id=data.message_id
     )

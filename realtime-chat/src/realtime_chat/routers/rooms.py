@@ -9,9 +9,11 @@ from backend_shared.deps import DbDep
 from backend_shared.ids import parse_object_id
 from backend_shared.openapi import error_responses
 from backend_shared.pagination import Page, PageDep
+from realtime_chat import flows
 from realtime_chat.dependencies import (
     BroadcasterDep,
     MembershipCacheDep,
+    PresenceDep,
     VisibleRoom,
 )
 from realtime_chat.models.rooms import MemberInvite, MemberPublic, RoomCreate, RoomPublic
@@ -95,9 +97,11 @@ async def leave_room(
     db: DbDep,
     cache: MembershipCacheDep,
     broadcaster: BroadcasterDep,
+    presence: PresenceDep,
 ) -> None:
-    await rooms.leave_room(db=db, cache=cache, access=access, user_id=user_id)
-    await broadcaster.member_removed(str(access.room["_id"]), str(user_id))
+    await flows.leave_room(
+        db=db, cache=cache, broadcast=broadcaster, presence=presence, access=access, user_id=user_id
+    )
 
 
 @router.get(
@@ -138,12 +142,19 @@ async def remove_member(
     db: DbDep,
     cache: MembershipCacheDep,
     broadcaster: BroadcasterDep,
+    presence: PresenceDep,
 ) -> None:
     removed_id = parse_object_id(user_id)
     if removed_id is None:
         raise rooms.member_not_found()
-    await rooms.remove_member(db=db, cache=cache, access=access, user_id=removed_id)
-    await broadcaster.member_removed(str(access.room["_id"]), user_id)
+    await flows.remove_member(
+        db=db,
+        cache=cache,
+        broadcast=broadcaster,
+        presence=presence,
+        access=access,
+        user_id=removed_id,
+    )
 
 
 @dms_router.post(

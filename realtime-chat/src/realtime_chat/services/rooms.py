@@ -60,6 +60,16 @@ async def get_membership(
     return await db[MEMBERSHIPS].find_one({"room_id": room_id, "user_id": user_id})
 
 
+async def require_membership(
+    *, db: Database, room_id: ObjectId, user_id: ObjectId
+) -> dict[str, Any]:
+    """My membership of the room; a room I am not in is 404, as if it did not exist."""
+    membership = await get_membership(db=db, room_id=room_id, user_id=user_id)
+    if membership is None:
+        raise room_not_found()
+    return membership
+
+
 async def get_visible_room(*, db: Database, user_id: ObjectId, room_id: str) -> RoomAccess:
     """The room if it is public or `user_id` is a member; otherwise 404."""
     object_id = parse_object_id(room_id)

@@ -10,6 +10,7 @@ import httpx
 from bson import ObjectId
 
 from backend_shared.clock import utcnow
+from backend_shared.state import service_state
 
 from .utils import publish, register
 
@@ -22,7 +23,8 @@ async def test_an_article_and_a_comment_by_no_user_are_shown_with_a_placeholder_
     jake, reader = await register(client, "jake"), await register(client, "reader")
     good = await publish(client, jake, title="A good one", tagList=["news"])
     now = utcnow()
-    await app.state.db["articles"].insert_one(
+    db = service_state(app).database
+    await db["articles"].insert_one(
         {
             "slug": "orphan",
             "title": "An orphan",
@@ -34,10 +36,10 @@ async def test_an_article_and_a_comment_by_no_user_are_shown_with_a_placeholder_
             "updated_at": now,
         }
     )
-    await app.state.db["comments"].insert_one(
+    await db["comments"].insert_one(
         {
             "_id": 10_000,
-            "article_id": (await app.state.db["articles"].find_one({"slug": good["slug"]}))["_id"],
+            "article_id": (await db["articles"].find_one({"slug": good["slug"]}))["_id"],
             "author_id": ObjectId(),
             "body": "A comment by nobody",
             "created_at": now,

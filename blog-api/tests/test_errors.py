@@ -8,6 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
+from backend_shared.state import service_state
+
 from .utils import publish, register
 
 
@@ -52,7 +54,7 @@ async def test_a_bad_token_is_401_even_where_a_token_is_optional(
 
 async def test_a_token_for_a_deleted_account_is_401(app: Any, client: httpx.AsyncClient) -> None:
     member = await register(client)
-    await app.state.db["users"].delete_many({"username": member.username})
+    await service_state(app).database["users"].delete_many({"username": member.username})
     response = await client.get("/api/user", headers=member.headers)
     assert response.status_code == 401
     assert response.json() == {"errors": {"token": ["The account no longer exists"]}}

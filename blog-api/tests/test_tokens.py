@@ -12,6 +12,7 @@ import httpx
 import pytest
 from bson import ObjectId
 
+from backend_shared.state import service_state
 from backend_shared.testing.factories import access_token_for, unique_email
 from backend_shared.testing.plugin import fresh_settings_values, running_app
 from blog_api.config import Settings
@@ -65,7 +66,7 @@ async def _write_an_article(client: httpx.AsyncClient, token: str) -> httpx.Resp
 
 
 async def _stored(app: Any) -> dict[str, int]:
-    db = app.state.db
+    db = service_state(app).database
     return {name: await db[name].count_documents({}) for name in COLLECTIONS}
 
 

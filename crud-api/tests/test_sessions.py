@@ -11,6 +11,7 @@ import jwt
 
 from backend_shared.accounts import service as accounts
 from backend_shared.ids import parse_object_id
+from backend_shared.state import service_state
 from backend_shared.testing.factories import bearer, sign_claims
 
 from .utils import PASSWORD, User
@@ -61,7 +62,9 @@ async def test_a_disabled_account_stops_at_once_and_cannot_log_in(
     user_id = parse_object_id(alice.id)
     assert user_id is not None
     await accounts.disable_user(
-        db=app.state.db, refresh_tokens=app.state.refresh_tokens, user_id=user_id
+        db=service_state(app).database,
+        refresh_tokens=service_state(app).require("refresh_tokens"),
+        user_id=user_id,
     )
     assert (await _me(client, alice.access_token)).status_code == 401
     created = await client.post("/tasks", json={"title": "still here?"}, headers=alice.headers)
@@ -76,10 +79,10 @@ async def test_a_token_for_a_missing_account_writes_nothing(
     client: httpx.AsyncClient, app: Any, alice: User
 ) -> None:
     ghost = sign_claims(app, jwt.decode(alice.access_token, options={"verify_signature": False}))
-    await app.state.db["users"].delete_many({})
+    await service_state(app).database["users"].delete_many({})
     response = await client.post("/tasks", json={"title": "orphan"}, headers=bearer(ghost))
     assert response.status_code == 401
-    assert await app.state.db["tasks"].count_documents({}) == 0
+    assert await service_state(app).database["tasks"].count_documents({}) == 0
 
 
 async def test_every_token_names_its_key_and_its_audience(alice: User) -> None:
@@ -96,7 +99,10 @@ async def test_a_token_with_an_unknown_key_id_is_refused(
 ) -> None:
     claims = jwt.decode(alice.access_token, options={"verify_signature": False})
     token = jwt.encode(
-        claims, app.state.tokens.keys.signing_key, "HS256", headers={"kid": "someone-else"}
+        claims,
+        service_state(app).require("tokens").keys.signing_key,
+        "HS256",
+        headers={"kid": "someone-else"},
     )
     assert (await _me(client, token)).status_code == 401
 

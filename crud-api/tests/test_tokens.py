@@ -11,6 +11,7 @@ import httpx
 import jwt
 import pytest
 
+from backend_shared.state import service_state
 from backend_shared.testing.factories import bearer, sign_claims
 
 from .utils import User
@@ -83,7 +84,7 @@ async def test_a_token_of_another_type_is_refused(
 async def test_a_token_for_a_deleted_account_is_refused(
     client: httpx.AsyncClient, app: Any, alice: User
 ) -> None:
-    await app.state.db["users"].delete_many({})
+    await service_state(app).database["users"].delete_many({})
     response = await _status_with(client, alice.access_token)
     assert response.status_code == 401
 

@@ -6,16 +6,14 @@ lock out the other users behind it until the address's own ceiling."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
 
-from backend_shared.accounts import service as accounts
 from backend_shared.testing.concurrency import release_together
 from backend_shared.testing.factories import unique_email
+from backend_shared.testing.login_limits import count_password_checks, from_address
 from blog_api.config import Settings
 
 from .utils import PASSWORD, Call, Member, register
@@ -34,14 +32,6 @@ def settings(service_settings: dict[str, Any]) -> Settings:
 @pytest.fixture
 async def jake(client: httpx.AsyncClient) -> Member:
     return await register(client, "jake")
-
-
-@asynccontextmanager
-async def from_address(app: Any, address: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client whose requests come from `address` (the app is already running)."""
-    transport = httpx.ASGITransport(app=app, client=(address, 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
 
 
 async def _log_in(
@@ -69,22 +59,14 @@ def _is_rate_limited(response: httpx.Response) -> bool:
 async def test_forty_one_parallel_guesses_evaluate_only_five(
     client: httpx.AsyncClient, jake: Member, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    evaluated = 0
-    check_password = accounts.check_password
-
-    async def counted(**kwargs: Any) -> bool:
-        nonlocal evaluated
-        evaluated += 1
-        return await check_password(**kwargs)
-
-    monkeypatch.setattr(accounts, "check_password", counted)
+    checked = count_password_checks(monkeypatch)
     calls: list[Call] = [lambda: _fail(client, jake.email) for _ in range(40)]
     calls.append(lambda: _log_in(client, jake.email, PASSWORD))
     responses = await release_together(calls)
     statuses = Counter(response.status_code for response in responses)
     assert statuses[429] == 36, statuses
     assert statuses[401] + statuses[200] == 5, statuses
-    assert evaluated == 5  # the other 36 never reached the password check
+    assert checked.count == 5  # the other 36 never reached the password check
     assert all(_is_rate_limited(r) for r in responses if r.status_code == 429)
     assert all(
         r.json() == {"errors": {"credentials": ["invalid"]}}

@@ -5,16 +5,14 @@ here), and an attacker elsewhere never locks the owner out of their own address.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
 
-from backend_shared.accounts import service as accounts
 from backend_shared.testing.concurrency import release_together
 from backend_shared.testing.factories import unique_email
+from backend_shared.testing.login_limits import count_password_checks, from_address
 from crud_api.config import Settings
 
 from .utils import PASSWORD, User
@@ -30,14 +28,6 @@ def settings(service_settings: dict[str, Any]) -> Settings:
     )
 
 
-@asynccontextmanager
-async def from_address(app: Any, address: str) -> AsyncIterator[httpx.AsyncClient]:
-    """A client whose requests come from `address` (the app is already running)."""
-    transport = httpx.ASGITransport(app=app, client=(address, 40000))
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
-        yield client
-
-
 async def _login(client: httpx.AsyncClient, email: str, password: str) -> httpx.Response:
     return await client.post("/auth/login", json={"email": email, "password": password})
 
@@ -49,21 +39,13 @@ async def _fail(client: httpx.AsyncClient, email: str) -> httpx.Response:
 async def test_forty_one_parallel_guesses_evaluate_only_five(
     client: httpx.AsyncClient, alice: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    evaluated = 0
-    check_password = accounts.check_password
-
-    async def counted(**kwargs: Any) -> bool:
-        nonlocal evaluated
-        evaluated += 1
-        return await check_password(**kwargs)
-
-    monkeypatch.setattr(accounts, "check_password", counted)
+    checked = count_password_checks(monkeypatch)
     calls = [lambda: _fail(client, alice.email) for _ in range(40)]
     calls.append(lambda: _login(client, alice.email, PASSWORD))
     statuses = Counter(response.status_code for response in await release_together(calls))
     assert statuses[429] == 36
     assert statuses[401] + statuses[200] == 5
-    assert evaluated == 5  # the other 36 never reached the password check
+    assert checked.count == 5  # the other 36 never reached the password check
 
 
 async def test_an_attacker_elsewhere_does_not_lock_the_owner_out(

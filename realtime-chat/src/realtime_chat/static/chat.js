@@ -38,7 +38,11 @@ function connect() {
     if (state.roomId) joinLive(state.roomId);
   });
   socket.on("connect_error", (error) => { $("status").textContent = `cannot connect: ${error.message}`; });
-  socket.on("disconnect", () => { $("status").textContent = "reconnecting..."; });
+  // A server disconnect is not retried: session:ended (just before it) says why.
+  socket.on("session:ended", (event) => { $("status").textContent = `disconnected: ${event.message}`; });
+  socket.on("disconnect", (reason) => {
+    if (reason !== "io server disconnect") $("status").textContent = "reconnecting...";
+  });
   socket.on("message:new", (message) => {
     if (message.room_id !== state.roomId) return;
     showMessage(message);

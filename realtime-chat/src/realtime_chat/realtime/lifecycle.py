@@ -25,6 +25,7 @@ from realtime_chat.realtime.server import Backends, ChatSocketServer
 from realtime_chat.services.membership_cache import MembershipCache
 
 logger = logging.getLogger("realtime_chat.presence")
+sessions_logger = logging.getLogger("realtime_chat.sessions")
 
 
 async def heartbeat(
@@ -73,11 +74,11 @@ async def close_ended_sessions(chat: ChatSocketServer, pubsub: PubSub, stop: asy
                     user_id=str(ended["user_id"]), session_id=ended.get("session_id")
                 )
         except RedisError as exc:
-            logger.warning("listening for ended sessions failed (%s); retrying", exc)
+            sessions_logger.warning("listening for ended sessions failed (%s); retrying", exc)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=1.0)
         except Exception:  # one bad announcement must not end the listener
-            logger.exception("could not handle an ended-session announcement")
+            sessions_logger.exception("could not handle an ended-session announcement")
 
 
 @asynccontextmanager

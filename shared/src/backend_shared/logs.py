@@ -56,6 +56,7 @@ def _stamp_request_id(
 
 
 ACCESS_LOGGER = "backend_shared.access"
+ESCAPED_PATHS_KEPT = 1024
 access_logger = logging.getLogger(ACCESS_LOGGER)
 
 
@@ -72,6 +73,7 @@ class AccessLog:
     def __init__(self) -> None:
         self._second = -1
         self._stamp = ""
+        self._escaped: dict[tuple[str, str], tuple[str, str]] = {}
 
     def _time(self, now: float) -> str:
         second = int(now)
@@ -100,8 +102,14 @@ class AccessLog:
                 },
             )
             return
-        # Only the method and the path come from the client; json.dumps escapes them.
-        method_json, path_json = json.dumps(method), json.dumps(path)
+        # Only the method and the path come from the client; json.dumps escapes them, once
+        # for each path a service keeps being asked for.
+        escaped = self._escaped.get((method, path))
+        if escaped is None:
+            if len(self._escaped) >= ESCAPED_PATHS_KEPT:
+                self._escaped.clear()
+            escaped = self._escaped[method, path] = (json.dumps(method), json.dumps(path))
+        method_json, path_json = escaped
         line = (
             f'{{"time": "{self._time(time.time())}"{self._PREFIX}'
             f'"{method_json[1:-1]} {path_json[1:-1]} {status}", '

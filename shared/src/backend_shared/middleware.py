@@ -38,9 +38,16 @@ def _new_request_id() -> str:
 
 class RequestContextMiddleware:
     """Gives each request an id (X-Request-ID, read or made), logs one JSON line for it,
-    and turns any unhandled exception into a logged 500 that reveals nothing internal."""
+    and turns any unhandled exception into a logged 500 that reveals nothing internal.
+
+    Placed just outside `SecurityHeadersMiddleware` (as `create_service_app` places them),
+    it takes that middleware's work over: one layer and one send wrapper fewer on every
+    request, the same headers on every response."""
 
     def __init__(self, app: ASGIApp) -> None:
+        self.security_headers: SecurityHeadersMiddleware | None = None
+        if isinstance(app, SecurityHeadersMiddleware):
+            self.security_headers, app = app, app.app
         self.app = app
         self.access_log = AccessLog()
 
@@ -58,13 +65,15 @@ class RequestContextMiddleware:
         started = time.perf_counter()
         status = 500
         response_started = False
+        security = self.security_headers
 
         async def send_with_id(message: Message) -> None:
             nonlocal status, response_started
             if message["type"] == "http.response.start":
                 response_started = True
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), id_header]
+                headers = [*message.get("headers", ()), id_header]
+                message["headers"] = security.add_to(headers) if security else headers
             await send(message)
 
         try:
@@ -111,17 +120,17 @@ class SecurityHeadersMiddleware:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", ()))
-                # A response that sets one of these itself keeps its own value.
-                if any(key.lower() in self.names for key, _ in headers):
-                    existing = {key.lower() for key, _ in headers}
-                    headers += [(k, v) for k, v in self.headers if k not in existing]
-                else:
-                    headers += self.headers
-                message["headers"] = headers
+                message["headers"] = self.add_to(list(message.get("headers", ())))
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+    def add_to(self, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        # A response that sets one of these itself keeps its own value.
+        if any(key.lower() in self.names for key, _ in headers):
+            existing = {key.lower() for key, _ in headers}
+            return headers + [(k, v) for k, v in self.headers if k not in existing]
+        return headers + self.headers
 
 
 class BodySizeLimitMiddleware:

@@ -12,14 +12,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email import message_from_bytes
-from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import httpx
-from aiosmtpd.controller import Controller
 from cryptography.hazmat.primitives.asymmetric import ed25519
 from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
     ExportTraceServiceRequest,
@@ -28,6 +25,7 @@ from opentelemetry.proto.collector.trace.v1.trace_service_pb2 import (
 
 from backend_shared.auth.keys import private_pem
 from shop_platform.devservers import free_port
+from shop_platform.testing import Mailbox
 
 DEADLINE = 30.0  # seconds for anything eventual (an email, a state change) to happen
 SERVICES = ("identity", "catalog", "orders", "notifier", "gateway")
@@ -45,43 +43,6 @@ def wait_until(check: Callable[[], Any], *, what: str, deadline: float = DEADLIN
         if time.monotonic() > end:
             raise AssertionError(f"timed out after {deadline:g} s waiting for {what}")
         time.sleep(0.05)
-
-
-class Mailbox:
-    """An SMTP server (aiosmtpd) that keeps every message; tests wait on its condition."""
-
-    def __init__(self) -> None:
-        self.messages: list[Message] = []
-        self._changed = threading.Condition()
-        self.port = free_port()
-        self._controller = Controller(self, hostname="127.0.0.1", port=self.port)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        with self._changed:
-            self.messages.append(message_from_bytes(envelope.content))
-            self._changed.notify_all()
-        return "250 OK"
-
-    def to(self, address: str) -> list[Message]:
-        with self._changed:
-            return [m for m in self.messages if m["To"] == address]
-
-    def wait_for(
-        self, address: str, count: int = 1, *, deadline: float = DEADLINE
-    ) -> list[Message]:
-        with self._changed:
-            arrived = self._changed.wait_for(
-                lambda: len([m for m in self.messages if m["To"] == address]) >= count,
-                timeout=deadline,
-            )
-        assert arrived, f"{count} message(s) for {address} did not arrive in {deadline:g} s"
-        return self.to(address)
-
-    def start(self) -> None:
-        self._controller.start()
-
-    def stop(self) -> None:
-        self._controller.stop()
 
 
 @dataclass

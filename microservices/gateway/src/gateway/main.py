@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import httpx
 from fastapi import APIRouter, FastAPI, Request
@@ -13,7 +14,8 @@ from fastapi.routing import APIRoute
 from opentelemetry.sdk.trace.export import SpanExporter
 from starlette.responses import Response
 
-from backend_shared.health import ready as shared_ready
+from backend_shared.health import Health
+from backend_shared.health import router as shared_health
 from backend_shared.state import service_state
 from gateway.config import Settings, get_settings
 from gateway.docs import MergedDocs
@@ -36,6 +38,10 @@ PROXIED_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
 
 def _gateway_router() -> APIRouter:
     router = APIRouter()
+
+    @router.get("/health", tags=["health"], summary="Liveness: the gateway answers")
+    async def health() -> Health:
+        return Health()
 
     @router.get(
         "/ready",
@@ -116,14 +122,16 @@ def create_app(
         extra_lifespan=proxying,
         span_exporter=span_exporter,
     )
-    # The gateway's own /ready, /openapi.json and /docs replace the shared ones, and its
-    # catch-all proxy comes after every route of its own.
-    replaced = {"/openapi.json", "/docs", "/redoc"}
-    app.router.routes[:] = [
-        route
-        for route in app.router.routes
-        if getattr(route, "path", None) not in replaced
-        and not (isinstance(route, APIRoute) and route.endpoint is shared_ready)
-    ]
+    # The gateway's own health routes, /openapi.json and /docs replace the shared ones
+    # (its /ready reports upstreams, not a database), and its catch-all proxy comes last.
+    app.router.routes[:] = [route for route in app.router.routes if not _replaced(route)]
     app.include_router(_gateway_router())
     return app
+
+
+def _replaced(route: Any) -> bool:
+    if getattr(route, "path", None) in {"/openapi.json", "/docs", "/redoc"}:
+        return True
+    if isinstance(route, APIRoute):  # FastAPI versions that copy included routes
+        return route.path in {"/health", "/ready"} and route.tags == ["health"]
+    return getattr(route, "original_router", None) is shared_health

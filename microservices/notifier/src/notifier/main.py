@@ -39,7 +39,7 @@ def create_app(
         finally:
             await mailer.stop()
 
-    return create_shop_service(
+    app = create_shop_service(
         settings,
         title="notifier",
         description=DESCRIPTION,
@@ -50,3 +50,5 @@ def create_app(
         span_exporter=span_exporter,
         run_workers=run_workers,
     )
+    app.state.mailer = mailer
+    return app

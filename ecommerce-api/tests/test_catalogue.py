@@ -6,7 +6,9 @@ from collections.abc import Awaitable, Callable
 
 import httpx
 
-from .utils import User, all_at_once, create_product, money, new_sku
+from backend_shared.testing.concurrency import release_together
+
+from .utils import User, create_product, money, new_sku
 
 
 async def test_an_admin_creates_a_product_that_anyone_can_read(
@@ -91,7 +93,7 @@ async def test_two_admins_creating_the_same_sku_at_once_make_one_product(
     async def create() -> int:
         return (await client.post("/products", headers=admin.headers, json=body)).status_code
 
-    statuses = await all_at_once([create] * 10)
+    statuses = await release_together([create] * 10)
     assert sorted(statuses) == [201] + [409] * 9
     assert (await client.get("/products")).json()["total"] == 1
 
@@ -170,9 +172,9 @@ async def test_concurrent_price_changes_on_two_variants_both_stick(
 
         return call
 
-    assert await all_at_once([reprice(sku, 200 + i) for i, sku in enumerate(skus)]) == [200] * len(
-        skus
-    )
+    assert await release_together([reprice(sku, 200 + i) for i, sku in enumerate(skus)]) == [
+        200
+    ] * len(skus)
     variants = (await client.get(f"/products/{product['id']}")).json()["variants"]
     assert [variant["price"]["amount"] for variant in variants] == [200 + i for i in range(6)]
 

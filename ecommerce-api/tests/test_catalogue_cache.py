@@ -7,9 +7,10 @@ import asyncio
 
 import httpx
 
+from backend_shared.testing.concurrency import release_together
 from ecommerce_api.services.catalogue_cache import CatalogueCache
 
-from .utils import User, all_at_once, create_product, new_sku, place_order
+from .utils import User, create_product, new_sku, place_order
 
 
 async def test_a_crowd_asking_for_the_same_page_builds_it_once() -> None:
@@ -27,7 +28,7 @@ async def test_a_crowd_asking_for_the_same_page_builds_it_once() -> None:
     async def ask() -> bytes:
         return await cache.get("key", build)
 
-    crowd = asyncio.create_task(all_at_once([ask] * 20))
+    crowd = asyncio.create_task(release_together([ask] * 20))
     # Released together, all twenty reach the cache before this test wakes up again; the
     # first is building the page, the others wait for it.
     await building.wait()

@@ -9,11 +9,12 @@ from typing import Any
 
 import httpx
 
+from backend_shared.testing.concurrency import release_together
+
 from .utils import (
     ADDRESS,
     User,
     add_to_cart,
-    all_at_once,
     checkout,
     create_product,
     inventory_of,
@@ -210,7 +211,7 @@ async def test_twenty_identical_requests_at_once_make_one_order(
     async def send() -> httpx.Response:
         return await checkout(client, alice, key="double-click")
 
-    responses = await all_at_once([send] * 20)
+    responses = await release_together([send] * 20)
     assert [response.status_code for response in responses] == [201] * 20
     assert len({response.json()["id"] for response in responses}) == 1
     replayed = [response.headers.get("Idempotent-Replayed") for response in responses]
@@ -245,7 +246,7 @@ async def test_fifty_customers_racing_for_ten_units_make_exactly_ten_orders(
         return call
 
     watcher = asyncio.create_task(watch())
-    statuses = await all_at_once([buy(customer) for customer in customers])
+    statuses = await release_together([buy(customer) for customer in customers])
     done.set()
     await watcher
 

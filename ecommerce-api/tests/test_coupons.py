@@ -9,10 +9,11 @@ from typing import Any
 
 import httpx
 
+from backend_shared.testing.concurrency import release_together
+
 from .utils import (
     User,
     add_to_cart,
-    all_at_once,
     checkout,
     create_product,
     inventory_of,
@@ -121,7 +122,7 @@ async def test_a_coupon_for_five_is_redeemed_five_times_by_twenty_at_once(
     def buy(customer: User) -> Callable[[], Awaitable[httpx.Response]]:
         return lambda: checkout(client, customer, coupon_code="FIRST5")
 
-    responses = await all_at_once([buy(customer) for customer in customers])
+    responses = await release_together([buy(customer) for customer in customers])
     statuses = [response.status_code for response in responses]
     assert statuses.count(201) == 5
     assert statuses.count(409) == 15

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import httpx
 
-from .utils import User, all_at_once, create_product, inventory_of, new_sku
+from backend_shared.testing.concurrency import release_together
+
+from .utils import User, create_product, inventory_of, new_sku
 
 
 async def adjust(
@@ -55,7 +57,7 @@ async def test_concurrent_removals_never_take_stock_below_zero(
     async def remove_one() -> int:
         return (await adjust(client, admin, sku, -1, "shrinkage")).status_code
 
-    statuses = await all_at_once([remove_one] * 25)
+    statuses = await release_together([remove_one] * 25)
     assert statuses.count(200) == 10
     assert statuses.count(409) == 15
     item = await inventory_of(client, admin, sku)

@@ -8,9 +8,10 @@ from typing import Any
 import httpx
 
 from backend_shared.clock import utcnow
+from backend_shared.testing.concurrency import release_together
 from ecommerce_api.services import orders as order_service
 
-from .utils import User, all_at_once, create_product, inventory_of, new_sku, pay, place_order
+from .utils import User, create_product, inventory_of, new_sku, pay, place_order
 
 
 def statuses(order: dict[str, Any]) -> list[str]:
@@ -77,7 +78,7 @@ async def test_ten_cancels_at_once_release_the_stock_once(
         response = await client.post(f"/orders/{order['id']}/cancel", headers=alice.headers)
         return response.status_code
 
-    results = await all_at_once([cancel] * 10)
+    results = await release_together([cancel] * 10)
     assert sorted(results) == [200] + [409] * 9
     item = await inventory_of(client, admin, sku)
     assert (item["on_hand"], item["reserved"], item["available"]) == (5, 1, 4)
@@ -96,7 +97,7 @@ async def test_cancel_and_payment_racing_end_consistent(
     async def pay_now() -> Any:
         return await pay(client, order)
 
-    cancelled, receipt = await all_at_once([cancel, pay_now])
+    cancelled, receipt = await release_together([cancel, pay_now])
     final = (await client.get(f"/orders/{order['id']}", headers=alice.headers)).json()
     item = await inventory_of(client, admin, sku)
     if final["status"] == "paid":
@@ -241,7 +242,7 @@ async def test_unpaid_orders_expire_once_even_with_two_instances_sweeping(
     async def sweep() -> int:
         return await order_service.expire_due(db=db, provider=provider)
 
-    assert sorted(await all_at_once([sweep, sweep])) == [0, 1]
+    assert sorted(await release_together([sweep, sweep])) == [0, 1]
 
     expired = (await client.get(f"/orders/{late['id']}", headers=alice.headers)).json()
     assert expired["status"] == "expired"
@@ -273,7 +274,7 @@ async def test_a_release_interrupted_by_a_crash_is_finished_once_by_the_sweeps(
     async def sweep() -> int:
         return await order_service.repair_stock(db=db)
 
-    assert sorted(await all_at_once([sweep, sweep, sweep])) == [0, 0, 1]
+    assert sorted(await release_together([sweep, sweep, sweep])) == [0, 0, 1]
     item = await inventory_of(client, admin, sku)
     assert (item["on_hand"], item["reserved"], item["available"]) == (5, 1, 4)
 

@@ -14,10 +14,11 @@ import httpx
 import pytest
 import stripe
 
+from backend_shared.testing.concurrency import release_together
 from ecommerce_api.config import Settings
 from ecommerce_api.services.signatures import SignatureError, sign, verify
 
-from .utils import User, all_at_once, create_product, inventory_of, new_sku, place_order
+from .utils import User, create_product, inventory_of, new_sku, place_order
 
 
 def stripe_header(payload: bytes, secret: str, timestamp: int | None = None) -> str:
@@ -161,7 +162,7 @@ async def test_a_duplicate_event_is_processed_once(
     async def deliver() -> str:
         return str((await send(client, settings, event)).json()["outcome"])
 
-    outcomes = await all_at_once([deliver] * 10)
+    outcomes = await release_together([deliver] * 10)
     assert sorted(outcomes) == ["duplicate"] * 9 + ["paid"]
     sku = order["lines"][0]["sku"]
     item = await inventory_of(client, admin, sku)

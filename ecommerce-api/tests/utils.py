@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
 from backend_shared.testing.factories import bearer, unique_email
-
-T = TypeVar("T")
 
 PASSWORD = "correct-horse-battery"
 ADMIN_EMAIL = "admin@shop.example.com"
@@ -133,15 +129,3 @@ async def pay(client: httpx.AsyncClient, order: dict[str, Any]) -> dict[str, Any
     assert response.status_code == 200, response.text
     receipt: dict[str, Any] = response.json()
     return receipt
-
-
-async def all_at_once(calls: Sequence[Callable[[], Awaitable[T]]]) -> list[T]:
-    """Run `calls` concurrently, released together: each waits at one barrier until all
-    have reached it, so they really race (no head start for the first one created)."""
-    barrier = asyncio.Barrier(len(calls))
-
-    async def run(call: Callable[[], Awaitable[T]]) -> T:
-        await barrier.wait()
-        return await call()
-
-    return list(await asyncio.gather(*(run(call) for call in calls)))

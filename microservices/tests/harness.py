@@ -218,6 +218,7 @@ class Shop:
             JWT_PRIVATE_KEY=private_pem(self.signing_key),
             ADMIN_EMAIL=ADMIN_EMAIL,
             ADMIN_PASSWORD=ADMIN_PASSWORD,
+            TRUSTED_PROXIES="127.0.0.1",  # the gateway: its X-Forwarded-For names the client
         )
         env["orders"].update(
             CATALOG_URL=urls["catalog"],

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 import httpx
+
+from backend_shared.testing.concurrency import release_together
 
 from .harness import Shop
 from .shopper import Shopper, available, new_product, sign_up
@@ -26,12 +29,8 @@ async def test_five_customers_three_mugs_three_orders_confirmed(shop: Shop, admi
         customer.add_to_cart(mug["sku"])
         shop.mailbox.wait_for(customer.email)  # the welcome mail, out of the way
 
-    ready, start = asyncio.Semaphore(0), asyncio.Event()
-
     async def check_out(customer: Shopper) -> str:
         async with httpx.AsyncClient(base_url=shop.gateway, timeout=30) as client:
-            ready.release()
-            await start.wait()
             response = await client.post(
                 "/orders", headers={**customer.headers, "Idempotency-Key": customer.email}
             )
@@ -39,11 +38,7 @@ async def test_five_customers_three_mugs_three_orders_confirmed(shop: Shop, admi
         order_id: str = response.json()["id"]
         return order_id
 
-    placing = [asyncio.create_task(check_out(customer)) for customer in customers]
-    for _ in customers:
-        await ready.acquire()
-    start.set()  # every customer is waiting at the door: release them together
-    order_ids = await asyncio.gather(*placing)
+    order_ids = await release_together([partial(check_out, customer) for customer in customers])
 
     outcomes = {
         customer.email: await asyncio.to_thread(

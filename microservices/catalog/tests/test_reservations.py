@@ -3,13 +3,14 @@ and never more than there is, however many orders arrive at once."""
 
 from __future__ import annotations
 
-import asyncio
+from functools import partial
 from typing import Any
 
 import httpx
 from bson import ObjectId
 
 from backend_shared.events import Envelope
+from backend_shared.testing.concurrency import release_together
 from catalog.services.reservations import hold_line, on_order_cancelled, on_order_placed
 from catalog.services.store import RESERVATIONS
 from shop_contracts.events import (
@@ -126,7 +127,9 @@ async def test_concurrent_orders_never_hold_more_than_there_is(
     mug = await create_product(client, admin, "MUG", 3)
     orders = [placed((mug, 1)) for _ in range(10)]
 
-    await asyncio.gather(*(on_order_placed(order, context(runtime, order)) for order in orders))
+    await release_together(
+        [partial(on_order_placed, order, context(runtime, order)) for order in orders]
+    )
 
     statuses = [(await outcome(runtime, order))[0] for order in orders]
     assert sorted(statuses) == ["rejected"] * 7 + ["reserved"] * 3
@@ -165,12 +168,10 @@ async def test_a_cancellation_racing_its_placement_leaves_nothing_held(
     products = [await create_product(client, admin, f"SKU{n}", 5) for n in range(5)]
     orders = [placed(*((p, 1) for p in products)) for _ in range(5)]
 
-    await asyncio.gather(
-        *(on_order_placed(order, context(runtime, order)) for order in orders),
-        *(
-            on_order_cancelled(cancelled(order), context(runtime, cancelled(order)))
-            for order in orders
-        ),
-    )
+    placements = [partial(on_order_placed, o, context(runtime, o)) for o in orders]
+    cancels = [
+        partial(on_order_cancelled, cancelled(o), context(runtime, cancelled(o))) for o in orders
+    ]
+    await release_together(placements + cancels)
 
     assert [await available(client, p) for p in products] == [5] * 5

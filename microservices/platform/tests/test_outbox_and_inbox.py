@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
+from functools import partial
 
 import pytest
 from bson import ObjectId
@@ -11,6 +11,7 @@ from redis.asyncio import Redis
 
 from backend_shared.db import Database, MongoHandle, connect_mongo
 from backend_shared.events import Envelope
+from backend_shared.testing.concurrency import release_together
 from shop_platform.inbox import Delivery, Inbox
 from shop_platform.outbox import DocumentOutbox, OutboxRelay, PendingEvent, stored, with_events
 
@@ -90,7 +91,7 @@ async def test_concurrent_copies_of_one_event_are_handled_by_one_delivery(db: Da
     await inbox.ensure_indexes()
     copies = [Delivery("e1", "order.placed", "events:order.placed", f"{n}-0") for n in range(10)]
 
-    claims = await asyncio.gather(*(inbox.claim(copy) for copy in copies))
+    claims = await release_together([partial(inbox.claim, copy) for copy in copies])
 
     assert claims.count(True) == 1
 

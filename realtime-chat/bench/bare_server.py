@@ -50,6 +50,12 @@ def main() -> None:
         choices=["websockets-sansio", "websockets", "wsproto"],
         help="uvicorn websocket implementation (the chat is served with --ws websockets)",
     )
+    parser.add_argument(
+        "--deflate",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="accept permessage-deflate (uvicorn's default) or decline it",
+    )
     args = parser.parse_args()
     # uvicorn announces that --ws websockets will later mean websockets-sansio; the chat is
     # served with it today, and the notice would only clutter compare.py's output.
@@ -60,6 +66,7 @@ def main() -> None:
         port=args.port,
         loop="uvloop",
         ws=args.ws,
+        ws_per_message_deflate=args.deflate,
         log_level="warning",
         access_log=False,
     )

@@ -1,11 +1,18 @@
-"""Same load against a fresh bare python-socketio server and a target, printed side by side.
+"""Same load against fresh reference servers and a target, printed side by side.
 
     python bench/compare.py --target http://127.0.0.1:8000 --target-pid PID \\
-        --chat-setup --clients 500 --rate 20 --duration 30
+        --chat-setup --clients 500 --rate 20 --duration 30 --client node --baselines bare,node
 
-The bare server (bare_server.py) is started here on a free port, measured, and stopped before
-the target is measured, so the two runs never share the CPU. With --rounds K the two alternate K
-times (a fresh bare server each round) and the table shows each metric's median.
+The references (`--baselines`, started here on free ports, one at a time):
+
+- `bare`: bare_server.py, python-socketio with uvicorn's defaults, so it accepts
+  permessage-deflate when the client offers it (the official client does);
+- `bare-nodeflate`: the same server declining permessage-deflate;
+- `node`: node/reference_server.mjs, Socket.IO 4 on Node with its defaults (no deflate).
+
+Each is measured and stopped before the next, so two servers never share the CPU. With
+--rounds K they all take turns K times (a fresh reference server each round) and the table
+shows each metric's median.
 """
 
 import argparse
@@ -15,15 +22,17 @@ import statistics
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import procfs
 from load import add_load_arguments, check_bounds, options_from, resolve_auth, run
+from node_workers import BENCH, require_node_client
 from report import format_comparison
 from runner import run_load
 
-BARE_SERVER = Path(__file__).with_name("bare_server.py")
+BARE_SERVER = BENCH / "bare_server.py"
+NODE_SERVER = BENCH / "node" / "reference_server.mjs"
+BASELINES = ("bare", "bare-nodeflate", "node")
 
 
 def free_port() -> int:
@@ -33,15 +42,21 @@ def free_port() -> int:
         return port
 
 
-def start_bare_server(*, port: int, ws: str, timeout: float = 20.0) -> subprocess.Popen[bytes]:
-    server = subprocess.Popen(
-        [sys.executable, str(BARE_SERVER), "--port", str(port), "--ws", ws],
-        stdout=subprocess.DEVNULL,
-    )
+def baseline_command(name: str, *, port: int, ws: str) -> list[str]:
+    if name == "node":
+        return [require_node_client(), str(NODE_SERVER), "--port", str(port)]
+    deflate = "--deflate" if name == "bare" else "--no-deflate"
+    return [sys.executable, str(BARE_SERVER), "--port", str(port), "--ws", ws, deflate]
+
+
+def start_server(
+    command: list[str], *, port: int, env: dict[str, str] | None = None, timeout: float = 20.0
+) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=env)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise SystemExit(f"the bare server exited with {server.returncode}")
+            raise SystemExit(f"{command[1]} exited with {server.returncode}")
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
         except OSError:
@@ -49,7 +64,7 @@ def start_bare_server(*, port: int, ws: str, timeout: float = 20.0) -> subproces
             continue
         return server
     stop(server)
-    raise SystemExit(f"the bare server did not listen on port {port} within {timeout:g}s")
+    raise SystemExit(f"{command[1]} did not listen on port {port} within {timeout:g}s")
 
 
 def stop(server: subprocess.Popen[bytes]) -> None:
@@ -61,9 +76,9 @@ def stop(server: subprocess.Popen[bytes]) -> None:
         server.wait()
 
 
-def measure_bare(args: argparse.Namespace) -> dict[str, Any]:
+def measure_baseline(name: str, args: argparse.Namespace) -> dict[str, Any]:
     port = free_port()
-    server = start_bare_server(port=port, ws=args.bare_ws)
+    server = start_server(baseline_command(name, port=port, ws=args.bare_ws), port=port)
     try:
         options = options_from(
             args, url=f"http://127.0.0.1:{port}", tokens=[], room=args.room, server_pid=server.pid
@@ -92,39 +107,65 @@ def median_result(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return combined
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--target", required=True, help="Socket.IO server root to compare")
-    parser.add_argument("--target-pid", type=int, help="target server pid, for memory and CPU")
+def parse_baselines(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(BASELINES))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(BASELINES)}: not {unknown}")
+    return names
+
+
+def add_compare_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--baselines",
+        type=parse_baselines,
+        default=["bare"],
+        help=f"reference servers, comma-separated, from {', '.join(BASELINES)} (default: bare)",
+    )
     parser.add_argument(
         "--bare-ws",
         default="websockets",
         help="uvicorn --ws for the bare server; match how the target is served",
     )
-    parser.add_argument("--rounds", type=int, default=1, help="alternate bare/target K times")
+    parser.add_argument("--rounds", type=int, default=1, help="alternate the servers K times")
+
+
+def compare(
+    args: argparse.Namespace, *, target: str, target_pid: int | None, label: str = "target"
+) -> dict[str, Any]:
+    """Every baseline and the target, taking turns for args.rounds rounds: medians and rounds."""
+    if target_pid:
+        procfs.require_process(target_pid)
+    # Set the target up first: a failing chat setup should not cost a baseline run.
+    tokens, room = run(resolve_auth(args, target))
+    target_options = options_from(args, url=target, tokens=tokens, room=room, server_pid=target_pid)
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in [*args.baselines, label]}
+    for round_number in range(1, args.rounds + 1):
+        for name in runs:
+            print(f"round {round_number}/{args.rounds}: {name} ...", file=sys.stderr)
+            if name == label:
+                runs[name].append(run(run_load(target_options)))
+            else:
+                runs[name].append(measure_baseline(name, args))
+    return {
+        "medians": {name: median_result(results) for name, results in runs.items()},
+        "rounds": runs,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--target", required=True, help="Socket.IO server root to compare")
+    parser.add_argument("--target-pid", type=int, help="target server pid, for memory and CPU")
+    add_compare_arguments(parser)
     add_load_arguments(parser)
     args = parser.parse_args()
     check_bounds(parser, args)
     if not 1 <= args.rounds <= 10:
         parser.error("--rounds must be 1..10")
-    if args.target_pid:
-        procfs.require_process(args.target_pid)
-    # Set the target up first: a failing chat setup should not cost a bare run.
-    tokens, room = run(resolve_auth(args, args.target))
-    target_options = options_from(
-        args, url=args.target, tokens=tokens, room=room, server_pid=args.target_pid
-    )
-    bare_runs, target_runs = [], []
-    for round_number in range(1, args.rounds + 1):
-        print(f"round {round_number}/{args.rounds}: bare python-socketio ...", file=sys.stderr)
-        bare_runs.append(measure_bare(args))
-        print(f"round {round_number}/{args.rounds}: {args.target} ...", file=sys.stderr)
-        target_runs.append(run(run_load(target_options)))
-    bare, target = median_result(bare_runs), median_result(target_runs)
-    print(format_comparison(bare, target))
+    report = compare(args, target=args.target, target_pid=args.target_pid)
+    print(format_comparison(report["medians"]))
     if args.json:
-        rounds = {"bare_rounds": bare_runs, "target_rounds": target_runs}
-        report = {"bare": bare, "target": target, **rounds}
         args.json.write_text(json.dumps(report, indent=2) + "\n")
 
 

@@ -36,7 +36,17 @@ def add_load_arguments(parser: argparse.ArgumentParser) -> None:
     add("--connect-concurrency", type=int, default=defaults.connect_concurrency)
     add("--connect-timeout", type=float, default=defaults.connect_timeout)
     add("--drain", type=float, default=defaults.drain, help="max seconds to wait for stragglers")
-    add("--deflate", action="store_true", help="offer permessage-deflate (off: no compression)")
+    add(
+        "--client",
+        choices=["raw", "node"],
+        default=defaults.client,
+        help="receivers: this folder's Python client, or the official socket.io-client (Node)",
+    )
+    add(
+        "--deflate",
+        action=argparse.BooleanOptionalAction,
+        help="offer permessage-deflate (default: as the client does: node yes, raw no)",
+    )
     add("--token-file", type=Path, help="access tokens, one per line; the first is the sender's")
     add("--chat-setup", action="store_true", help="create users and a room via the chat REST API")
     add("--setup-users", type=int, help="users to create with --chat-setup (default clients+1)")
@@ -99,7 +109,8 @@ def options_from(
         connect_concurrency=args.connect_concurrency,
         connect_timeout=args.connect_timeout,
         drain=args.drain,
-        deflate=args.deflate,
+        deflate=args.client == "node" if args.deflate is None else args.deflate,
+        client=args.client,
     )
 
 

@@ -33,6 +33,7 @@ METRICS: list[tuple[str, str, str]] = [
     ("server_kib_per_connection", "server memory per connection (KiB)", "{:.1f}"),
     ("server_cpu_pct", "server CPU while sending (% of 1 core)", "{:.0f}"),
     ("server_us_per_delivery", "server CPU per delivery (us)", "{:.1f}"),
+    ("wire_bytes_per_delivery", "bytes on the wire per delivery (node)", "{:.0f}"),
     ("generator_cpu_pct", "generator CPU (% of 1 core, all procs)", "{:.0f}"),
     ("generator_busiest_worker_pct", "busiest generator worker (% of 1 core)", "{:.0f}"),
     ("machine_cpu_pct", "whole machine CPU (% of 1 core)", "{:.0f}"),
@@ -109,26 +110,33 @@ def format_single(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def format_comparison(bare: dict[str, Any], target: dict[str, Any]) -> str:
+def format_comparison(results: dict[str, dict[str, Any]]) -> str:
+    """One column per server (the last is the one under test), and its ratio to the first."""
+    names = list(results)
+    first, last = results[names[0]], results[names[-1]]
     width = max(len(label) for _, label, _ in METRICS)
-    header = f"{'metric':<{width}}  {'bare':>12}  {'target':>12}  {'target/bare':>11}"
-    rounds = bare.get("rounds", 1)
+    ratio_name = f"{names[-1]}/{names[0]}"
+    cell_width = max(12, *(len(name) for name in names))
+    header = f"{'metric':<{width}}" + "".join(f"  {name:>{cell_width}}" for name in names)
+    header += f"  {ratio_name:>{max(11, len(ratio_name))}}"
+    rounds = first.get("rounds", 1)
     medians = f", median of {rounds} rounds (memory: round 1)" if rounds > 1 else ""
     lines = [
-        f"{bare['clients']:,} clients x {bare['rate']:g} msg/s for {bare['duration']:g}s{medians}",
-        f"bare:   {bare['url']}",
-        f"target: {target['url']}",
+        f"{first['clients']:,} clients x {first['rate']:g} msg/s for {first['duration']:g}s"
+        f", client {first.get('client', 'raw')}, deflate offered: "
+        f"{'yes' if first.get('deflate') else 'no'}{medians}",
+        *(f"{name + ':':<16}{result['url']}" for name, result in results.items()),
         header,
         "-" * len(header),
     ]
     for key, label, fmt in METRICS:
-        left, right = bare.get(key), target.get(key)
+        values = [results[name].get(key) for name in names]
+        left, right = first.get(key), last.get(key)
         ratio = "-"
         if isinstance(left, int | float) and isinstance(right, int | float) and left:
             ratio = f"{right / left:.2f}x"
-        lines.append(
-            f"{label:<{width}}  {_cell(left, fmt):>12}  {_cell(right, fmt):>12}  {ratio:>11}"
-        )
-    for name, result in (("bare", bare), ("target", target)):
+        cells = "".join(f"  {_cell(value, fmt):>{cell_width}}" for value in values)
+        lines.append(f"{label:<{width}}{cells}  {ratio:>{max(11, len(ratio_name))}}")
+    for name, result in results.items():
         lines += [f"! {name}: {note}" for note in warnings_for(result)]
     return "\n".join(lines)

@@ -8,6 +8,7 @@ import asyncio
 import math
 import multiprocessing
 import os
+import random
 import secrets
 import time
 from array import array
@@ -20,6 +21,7 @@ from typing import Any
 
 import procfs
 from load_worker import WorkerConfig, ack_ok, message_body, run_worker
+from node_workers import NodeWorkerPool
 from report import latency_summary, percentile
 from sio_client import ConnectError, SocketIoConnection, connect, websocket_url
 
@@ -43,6 +45,9 @@ class LoadOptions:
     settle: float = 1.0
     drain: float = 10.0
     deflate: bool = False
+    # "raw": this folder's Python client (sio_client.py); "node": the official
+    # socket.io-client under Node (node/receivers.mjs), as a browser tab runs it.
+    client: str = "raw"
 
     def token_for(self, connection: int) -> str | None:
         """Connection 0 is the sender; receivers reuse tokens round-robin when there are few."""
@@ -53,6 +58,9 @@ class LoadOptions:
     def auth_for(self, connection: int) -> dict[str, str] | None:
         token = self.token_for(connection)
         return {"token": token} if token is not None else None
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz      "
 
 
 class Sender:
@@ -81,7 +89,10 @@ class Sender:
 
     async def run(self, total_messages: int) -> None:
         longest = message_body(run_id=self.run_id, seq=total_messages, sent_ns=time.monotonic_ns())
-        padding = "x" * max(0, self.options.body_size - len(longest))
+        padding_size = max(0, self.options.body_size - len(longest))
+        # Text that differs from message to message, as people's do: repeated padding would
+        # make per-message deflate look better than it is.
+        words = random.Random(self.run_id)
         period_ns = 1e9 / self.options.rate
         start_ns = time.monotonic_ns()
         for seq in range(total_messages):
@@ -92,6 +103,7 @@ class Sender:
             if self.connection.closed.done():
                 break
             sent_ns = time.monotonic_ns()
+            padding = "".join(words.choices(LETTERS, k=padding_size))
             body = message_body(run_id=self.run_id, seq=seq, sent_ns=sent_ns) + padding
             ack = self.connection.call("message:send", {"room_id": self.options.room, "body": body})
             ack.add_done_callback(partial(self._record_ack, sent_ns))
@@ -182,6 +194,50 @@ async def _connect_sender(options: LoadOptions, ws_url: str) -> SocketIoConnecti
     return connection
 
 
+def _start_workers(
+    options: LoadOptions,
+    ws_url: str,
+    run_id: str,
+    receiver_tokens: list[str | None],
+    total_messages: int,
+) -> WorkerPool | NodeWorkerPool:
+    shares = _shares(receiver_tokens, options.workers)
+    concurrency = max(1, options.connect_concurrency // options.workers)
+    if options.client == "node":
+        return NodeWorkerPool(
+            [
+                {
+                    "url": options.url.rstrip("/") + options.namespace.rstrip("/"),
+                    "path": options.path,
+                    "room_id": options.room,
+                    "run_id": run_id,
+                    "tokens": share,
+                    "total_messages": total_messages,
+                    "connect_concurrency": concurrency,
+                    "connect_timeout_ms": int(options.connect_timeout * 1000),
+                    "deflate": options.deflate,
+                }
+                for share in shares
+            ]
+        )
+    return WorkerPool(
+        [
+            WorkerConfig(
+                ws_url=ws_url,
+                namespace=options.namespace,
+                room_id=options.room,
+                run_id=run_id,
+                tokens=share,
+                total_messages=total_messages,
+                connect_concurrency=concurrency,
+                connect_timeout=options.connect_timeout,
+                deflate=options.deflate,
+            )
+            for share in shares
+        ]
+    )
+
+
 @dataclass
 class Measurements:
     """What one run observed, before it is turned into the reported metrics."""
@@ -206,22 +262,7 @@ async def run_load(options: LoadOptions) -> dict[str, Any]:
     rss_before = procfs.tree_rss_kib(pid) if pid else None
     sender_connection = await _connect_sender(options, ws_url)
     receiver_tokens = [options.token_for(1 + i) for i in range(options.clients)]
-    pool = WorkerPool(
-        [
-            WorkerConfig(
-                ws_url=ws_url,
-                namespace=options.namespace,
-                room_id=options.room,
-                run_id=run_id,
-                tokens=share,
-                total_messages=total_messages,
-                connect_concurrency=max(1, options.connect_concurrency // options.workers),
-                connect_timeout=options.connect_timeout,
-                deflate=options.deflate,
-            )
-            for share in _shares(receiver_tokens, options.workers)
-        ]
-    )
+    pool = _start_workers(options, ws_url, run_id, receiver_tokens, total_messages)
     finished = False
     try:
         readies = await pool.replies("ready", options.setup_timeout)
@@ -262,6 +303,14 @@ async def run_load(options: LoadOptions) -> dict[str, Any]:
         machine_busy_s=machine_busy,
     )
     return {"url": options.url, "run_id": run_id, **summarize(options, measured)}
+
+
+def _wire_bytes(results: list[dict[str, Any]], delivered: int) -> float | None:
+    """Bytes the receivers read off their sockets per delivery (the Node client reports them):
+    what compression saves, or not."""
+    if not delivered or any("wire_bytes" not in result for result in results):
+        return None
+    return sum(result["wire_bytes"] for result in results) / delivered
 
 
 def summarize(options: LoadOptions, measured: Measurements) -> dict[str, Any]:
@@ -307,6 +356,8 @@ def summarize(options: LoadOptions, measured: Measurements) -> dict[str, Any]:
         "rate": options.rate,
         "duration": options.duration,
         "workers": options.workers,
+        "client": options.client,
+        "deflate": options.deflate,
         "clients_joined": joined,
         "connect_failures": connect_failures.total(),
         "connect_failure_reasons": dict(connect_failures),
@@ -339,6 +390,7 @@ def summarize(options: LoadOptions, measured: Measurements) -> dict[str, Any]:
         "server_us_per_delivery": 1e6 * server_cpu / delivered
         if server_cpu and delivered
         else None,
+        "wire_bytes_per_delivery": _wire_bytes(results, delivered),
         "generator_cpu_pct": 100 * generator_cpu_s / active_s,
         "generator_busiest_worker_pct": 100 * busiest_worker_s / active_s,
         "machine_cpu_pct": 100 * measured.machine_busy_s / measured.send_window_s,

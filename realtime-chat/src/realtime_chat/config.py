@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
@@ -56,6 +57,13 @@ class Settings(BaseServiceSettings):
     # a third of the CPU and most of the p99 latency. A larger threshold lets them die
     # young. 0 keeps Python's default. Process-wide, set once at start-up.
     gc_gen0_threshold: int = Field(default=50_000, ge=0)
+    # Per-message deflate (RFC 7692) on Socket.IO's websockets. Browsers and the official
+    # client offer it; "on" accepts, and then every frame of every fan-out is compressed
+    # once per recipient: measured, several times the CPU per delivery and triple the memory
+    # per connection for a chat message of a few hundred bytes (README, Performance). "off"
+    # declines it, as Socket.IO's own Node server does by default. uvicorn negotiates the
+    # extension before the app runs, so this takes effect through `python -m realtime_chat`.
+    ws_compression: Literal["off", "on"] = "off"
 
 
 @lru_cache

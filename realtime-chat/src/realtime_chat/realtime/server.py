@@ -26,6 +26,7 @@ from realtime_chat.models.events import ReadUpTo, RoomRef, SendMessage, Typing
 from realtime_chat.realtime.acks import Ack, EventError, acknowledged
 from realtime_chat.realtime.broadcast import Broadcaster
 from realtime_chat.realtime.coalescer import Coalescer, State
+from realtime_chat.realtime.fanout import FanoutManager, FanoutServer, RedisFanoutManager
 from realtime_chat.realtime.guards import FloodControl, JoinLimit, PendingEvents
 from realtime_chat.realtime.presence import Entry, Presence
 from realtime_chat.realtime.sessions import LiveSessions
@@ -56,12 +57,13 @@ class Backends:
 
 
 def build_socketio_server(settings: Settings) -> socketio.AsyncServer:
+    # Both managers deliver a room emit as one frame written to each recipient (fanout.py).
     manager = (
-        socketio.AsyncRedisManager(settings.redis_url, channel=f"{settings.service_name}:socketio")
+        RedisFanoutManager(settings.redis_url, channel=f"{settings.service_name}:socketio")
         if settings.redis_url
-        else None
+        else FanoutManager()
     )
-    return socketio.AsyncServer(
+    return FanoutServer(
         async_mode="asgi",
         client_manager=manager,
         # None: only pages served from this origin (and non-browser clients) may connect.

@@ -27,7 +27,9 @@ async def list_orders(
     return page_of(items, total, page, OrderPublic.from_doc)
 
 
-@router.get("/{order_id}", summary="Any order (admin)", responses=error_responses(401, 403, 404))
+@router.get(
+    "/{order_id}", summary="Any order (admin)", responses=error_responses(401, 403, 404, 422)
+)
 async def read_order(order: AnyOrder) -> OrderPublic:
     return OrderPublic.from_doc(order)
 
@@ -35,7 +37,7 @@ async def read_order(order: AnyOrder) -> OrderPublic:
 @router.post(
     "/{order_id}/fulfil",
     summary="Mark a paid order fulfilled (shipped) (admin)",
-    responses=error_responses(401, 403, 404, 409),
+    responses=error_responses(401, 403, 404, 409, 422),
 )
 async def fulfil_order(order: AnyOrder, admin_id: AdminId, db: DbDep) -> OrderPublic:
     updated = await orders.admin_transition(
@@ -47,7 +49,7 @@ async def fulfil_order(order: AnyOrder, admin_id: AdminId, db: DbDep) -> OrderPu
 @router.post(
     "/{order_id}/deliver",
     summary="Mark a fulfilled order delivered (admin)",
-    responses=error_responses(401, 403, 404, 409),
+    responses=error_responses(401, 403, 404, 409, 422),
 )
 async def deliver_order(order: AnyOrder, admin_id: AdminId, db: DbDep) -> OrderPublic:
     updated = await orders.admin_transition(
@@ -61,7 +63,7 @@ async def deliver_order(order: AnyOrder, admin_id: AdminId, db: DbDep) -> OrderP
     summary="Refund a paid order through the payment provider (admin)",
     description="The whole payment goes back; the stock stays sold (an admin adjusts it "
     "if the goods come back).",
-    responses=error_responses(401, 403, 404, 409),
+    responses=error_responses(401, 403, 404, 409, 422),
 )
 async def refund_order(
     order: AnyOrder, admin_id: AdminId, db: DbDep, provider: PaymentProviderDep

@@ -116,8 +116,11 @@ async def delete_image(
     summary="An uploaded image or thumbnail",
     response_class=Response,
     responses={
-        200: {"content": {"image/webp": {}}, "description": "The WebP image"},
-        **error_responses(404),
+        200: {
+            "content": {"image/webp": {"schema": {"type": "string", "format": "binary"}}},
+            "description": "The WebP image",
+        },
+        **error_responses(404, 422),
     },
 )
 async def read_media(key: str, store: MediaStoreDep) -> Response:

@@ -106,7 +106,9 @@ async def list_my_orders(user_id: CustomerId, db: DbDep, page: PageDep) -> Page[
     return page_of(items, total, page, OrderPublic.from_doc)
 
 
-@router.get("/orders/{order_id}", summary="One of my orders", responses=error_responses(401, 404))
+@router.get(
+    "/orders/{order_id}", summary="One of my orders", responses=error_responses(401, 404, 422)
+)
 async def read_my_order(order: OwnedOrder) -> OrderPublic:
     return OrderPublic.from_doc(order)
 
@@ -114,7 +116,7 @@ async def read_my_order(order: OwnedOrder) -> OrderPublic:
 @router.post(
     "/orders/{order_id}/cancel",
     summary="Cancel my unpaid order; its stock goes back",
-    responses=error_responses(401, 404, 409),
+    responses=error_responses(401, 404, 409, 422),
 )
 async def cancel_order(
     order: OwnedOrder, db: DbDep, provider: PaymentProviderDep, cache: CatalogueCacheDep

@@ -32,7 +32,7 @@ _EVENT_BODY: dict[str, Any] = {
     description='`Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<raw body>">` keyed '
     "with PAYMENT_WEBHOOK_SECRET, at most 300 s old; otherwise 400 and nothing changes. "
     "Each event id is processed once; the answer says what the event did.",
-    responses=error_responses(400, 413),
+    responses=error_responses(400, 413, 422),
     openapi_extra=_EVENT_BODY,
 )
 async def payment_webhook(

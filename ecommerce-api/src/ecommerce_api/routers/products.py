@@ -65,7 +65,7 @@ async def list_products(request: Request) -> Response:
     return Response(await cache.get(query, build_page), media_type="application/json")
 
 
-@router.get("/{product_id}", summary="One product", responses=error_responses(404))
+@router.get("/{product_id}", summary="One product", responses=error_responses(404, 422))
 async def read_product(product: PublicProduct, db: DbDep, settings: SettingsDep) -> ProductPublic:
     [public] = await products.to_public(db=db, products=[product], currency=settings.store_currency)
     return public
@@ -119,7 +119,7 @@ async def update_product(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Archive a product (admin)",
     description="It leaves the catalogue and carts; orders keep pointing at it.",
-    responses=error_responses(401, 403, 404),
+    responses=error_responses(401, 403, 404, 422),
 )
 async def archive_product(
     product: AdminProduct, admin_id: AdminId, db: DbDep, cache: CatalogueCacheDep

@@ -19,7 +19,8 @@ RUN useradd --create-home app
 COPY --from=build /app/.venv /app/.venv
 USER app
 # X-Forwarded-For is believed only from TRUSTED_PROXIES (the app reads it); uvicorn itself
-# rewrites nothing. UVICORN_ARGS adds server options (realtime-chat: --ws websockets).
+# rewrites nothing. UVICORN_ARGS adds server options (realtime-chat has its own launcher,
+# `python -m realtime_chat`, set as its command in docker-compose.yml).
 ENV PATH="/app/.venv/bin:$PATH" APP_ENV=production TRUSTED_PROXIES="" UVICORN_ARGS=""
 EXPOSE 8000
 CMD ["sh", "-c", "exec uvicorn \"$(cat /app/.venv/service-module).main:create_app\" --factory --host 0.0.0.0 --port 8000 --no-proxy-headers $UVICORN_ARGS"]

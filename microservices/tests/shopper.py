@@ -9,8 +9,7 @@ from typing import Any
 import httpx
 
 from backend_shared.testing.factories import bearer, unique_email
-
-from .harness import ADMIN_EMAIL, ADMIN_PASSWORD, Shop, wait_until
+from shop_platform.processes import ADMIN_EMAIL, ADMIN_PASSWORD, Shop, wait_until
 
 PASSWORD = "correct-horse-battery"
 

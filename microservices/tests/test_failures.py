@@ -14,8 +14,8 @@ from redis import Redis
 
 from backend_shared.events import Envelope
 from shop_platform.checkpoints import REACHED, arm_key
+from shop_platform.processes import DEADLINE, Shop, wait_until
 
-from .harness import DEADLINE, Shop, wait_until
 from .shopper import Shopper, available, new_product, sign_up
 
 

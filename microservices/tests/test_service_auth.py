@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import ed25519
 
 from backend_shared.auth.keys import public_jwk
 from backend_shared.testing.factories import bearer
+from shop_platform.processes import Shop
 
-from .harness import Shop
 from .shopper import Shopper, sign_up
 
 # (service, method, path): each needs a signed-in caller (an admin, for catalog's write).

@@ -8,8 +8,8 @@ from functools import partial
 import httpx
 
 from backend_shared.testing.concurrency import release_together
+from shop_platform.processes import Shop
 
-from .harness import Shop
 from .shopper import Shopper, available, new_product, sign_up
 
 

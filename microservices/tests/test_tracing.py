@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import secrets
 
-from .harness import Shop, wait_until
+from shop_platform.processes import Shop, wait_until
+
 from .shopper import Shopper, new_product, sign_up
 
 

@@ -20,6 +20,7 @@ from backend_shared.state import service_state
 from gateway.config import Settings, get_settings
 from gateway.docs import MergedDocs
 from gateway.proxy import Proxy
+from gateway.ratelimit import FixedWindowLimiter
 from gateway.readiness import GatewayReadiness, readiness
 from gateway.routes import route_table
 from shop_platform.breaker import CircuitBreaker
@@ -98,7 +99,9 @@ def create_app(
                 routes=routes,
                 client=client,
                 tokens=state.require("tokens"),
-                rate_limiter=state.require("rate_limiter"),
+                rate_limiter=FixedWindowLimiter(
+                    state.require("redis").client, limit=settings.rate_limit_per_minute
+                ),
                 breakers={
                     name: CircuitBreaker(
                         name,

@@ -21,8 +21,8 @@ from backend_shared.auth.tokens import TokenService
 from backend_shared.deps import resolve_client_address
 from backend_shared.errors import AppError, NotFound, ServiceUnavailable, Unauthorized
 from backend_shared.logs import request_id_var
-from backend_shared.ratelimit import RateLimiter
 from gateway.config import Settings
+from gateway.ratelimit import FixedWindowLimiter
 from gateway.routes import EdgeAuth, Route, find_route
 from shop_platform.breaker import CircuitBreaker
 from shop_platform.telemetry import current_traceparent
@@ -62,7 +62,7 @@ class Proxy:
     routes: list[Route]
     client: httpx.AsyncClient
     tokens: TokenService
-    rate_limiter: RateLimiter
+    rate_limiter: FixedWindowLimiter
     breakers: dict[str, CircuitBreaker]
     upstreams: dict[str, str]
 
@@ -73,9 +73,7 @@ class Proxy:
             request.headers.get("x-forwarded-for"),
             self.settings.trusted_proxies,
         )
-        await self.rate_limiter.consume(
-            key=f"client:{address}", limit=self.settings.rate_limit_per_minute, window_seconds=60
-        )
+        await self.rate_limiter.consume(address)
         route = find_route(self.routes, method, path)
         if route is None:
             raise NotFound("No service answers this path")

@@ -1,6 +1,7 @@
-"""The running shop for end-to-end tests: one Valkey, an SMTP server and an OTLP trace
-collector in this process (so tests read what arrived), and the five services as real
-processes that a test can kill, pause and restart."""
+"""The whole shop as processes on this machine, for the end-to-end tests and the
+benchmarks: the five services as real uvicorn processes that a test can kill, pause and
+restart, with an SMTP server and an OTLP trace collector in the calling process (so the
+caller reads what arrived). The Valkey is the caller's."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ from shop_platform.testing import Mailbox
 DEADLINE = 30.0  # seconds for anything eventual (an email, a state change) to happen
 SERVICES = ("identity", "catalog", "orders", "notifier", "gateway")
 ADMIN_EMAIL = "admin@example.com"
-ADMIN_PASSWORD = "admin-password-1"
+ADMIN_PASSWORD = "admin-password-1"  # noqa: S105 - the development admin of run.env
 
 
 def wait_until(check: Callable[[], Any], *, what: str, deadline: float = DEADLINE) -> Any:
@@ -124,8 +125,8 @@ class Service:
             "--log-level",
             "warning",
         ]
-        log = self.log_path.open("ab")
-        self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)
+        with self.log_path.open("ab") as log:  # the child keeps its own copy of the file
+            self.process = subprocess.Popen(command, env=self.env, stdout=log, stderr=log)  # noqa: S603
         wait_until(self._answers, what=f"{self.name} to start", deadline=60)
 
     def _answers(self) -> bool:
@@ -173,6 +174,10 @@ class Shop:
     traces: TraceCollector = field(default_factory=TraceCollector)
     services: dict[str, Service] = field(default_factory=dict)
     signing_key: Any = field(default_factory=ed25519.Ed25519PrivateKey.generate)
+    # Off for benchmarks: exporting spans costs what is being measured.
+    tracing: bool = True
+    # Test checkpoints cost a Redis round trip at each; off for benchmarks too.
+    checkpoints: bool = True
 
     @property
     def gateway(self) -> str:
@@ -199,8 +204,8 @@ class Shop:
             "STREAM_MAX_DELIVERIES": "3",
             "STREAM_BLOCK_MS": "200",
             "OUTBOX_POLL_SECONDS": "0.5",
-            "TEST_CHECKPOINTS": "true",
-            "OTEL_EXPORTER": "otlp",
+            "TEST_CHECKPOINTS": "true" if self.checkpoints else "false",
+            "OTEL_EXPORTER": "otlp" if self.tracing else "none",
             "OTEL_EXPORTER_OTLP_ENDPOINT": self.traces.url,
             "OTEL_BSP_SCHEDULE_DELAY": "100",
         }

@@ -10,8 +10,7 @@ from fastapi import Depends, Path, Request
 
 from backend_shared.accounts.dependencies import CurrentAccount, require_account_roles
 from backend_shared.deps import DbDep
-from backend_shared.errors import NotFound
-from backend_shared.ids import parse_object_id
+from backend_shared.ids import object_id_or_404
 from ecommerce_api.config import Settings
 from ecommerce_api.models.orders import OrderDoc
 from ecommerce_api.models.products import SKU_PATTERN, ProductDoc
@@ -72,14 +71,6 @@ async def customer_id(account: CurrentAccount) -> ObjectId:
 
 AdminId = Annotated[ObjectId, Depends(admin_id)]
 CustomerId = Annotated[ObjectId, Depends(customer_id)]
-
-
-# candidate for shared: "a malformed id is a 404", as an ObjectId-producing dependency.
-def object_id_or_404(value: str, what: str) -> ObjectId:
-    object_id = parse_object_id(value)
-    if object_id is None:
-        raise NotFound(f"{what} not found")
-    return object_id
 
 
 ProductIdPath = Annotated[

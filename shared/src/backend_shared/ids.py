@@ -74,6 +74,14 @@ ObjectIdField = Annotated[
 ]
 
 
+def object_id_or_404(value: Any, resource: str) -> ObjectId:
+    """The ObjectId in `value`, or NotFound: a malformed id names nothing, like a missing one."""
+    object_id = parse_object_id(value)
+    if object_id is None:
+        raise NotFound(f"{resource} not found")
+    return object_id
+
+
 def object_id_path(name: str, *, resource: str) -> Callable[..., Awaitable[ObjectId]]:
     """A dependency that reads the path parameter `name` as an ObjectId; a malformed id is
     the same 404 as an id that names nothing, so ids cannot be probed for their shape.
@@ -82,10 +90,7 @@ def object_id_path(name: str, *, resource: str) -> Callable[..., Awaitable[Objec
     """
 
     async def parse(**path: str) -> ObjectId:
-        object_id = parse_object_id(path[name])
-        if object_id is None:
-            raise NotFound(f"{resource} not found")
-        return object_id
+        return object_id_or_404(path[name], resource)
 
     parameter = inspect.Parameter(
         name,

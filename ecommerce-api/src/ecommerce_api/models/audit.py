@@ -7,11 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ecommerce_api.models.base import PyObjectId, StoredDocument
+from backend_shared.ids import ObjectIdField
+from ecommerce_api.models.base import StoredDocument
 
 
 class AuditEntryDoc(StoredDocument):
-    actor_id: PyObjectId
+    actor_id: ObjectIdField
     action: str
     target_type: str
     target_id: str

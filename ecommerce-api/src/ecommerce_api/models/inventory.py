@@ -7,8 +7,9 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
+from backend_shared.ids import ObjectIdField
 from backend_shared.models import StrictModel
-from ecommerce_api.models.base import PyObjectId, StoredDocument
+from ecommerce_api.models.base import StoredDocument
 from ecommerce_api.models.products import InventoryDoc
 
 
@@ -26,8 +27,8 @@ class StockMovementDoc(StoredDocument):
     on_hand_delta: int
     reserved_delta: int
     reason: str
-    actor_id: PyObjectId | None  # None: the system (the expiry task, a webhook)
-    order_id: PyObjectId | None = None
+    actor_id: ObjectIdField | None  # None: the system (the expiry task, a webhook)
+    order_id: ObjectIdField | None = None
     at: datetime
 
 

@@ -8,8 +8,9 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from backend_shared.ids import ObjectIdField
 from backend_shared.models import StrictModel
-from ecommerce_api.models.base import PyObjectId, StoredDocument
+from ecommerce_api.models.base import StoredDocument
 from ecommerce_api.models.money import Money
 
 
@@ -50,7 +51,7 @@ class ShippingAddress(StrictModel):
 
 class OrderLine(BaseModel):
     sku: str
-    product_id: PyObjectId
+    product_id: ObjectIdField
     name: str
     unit_price: int
     quantity: int
@@ -71,7 +72,7 @@ class Payment(BaseModel):
 
 
 class OrderDoc(StoredDocument):
-    user_id: PyObjectId
+    user_id: ObjectIdField
     status: OrderStatus
     lines: list[OrderLine]
     subtotal: int

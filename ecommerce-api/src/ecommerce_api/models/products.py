@@ -12,9 +12,10 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt, model_validator
 
+from backend_shared.ids import ObjectIdField
 from backend_shared.models import StrictModel
 from backend_shared.pagination import DEFAULT_LIMIT, MAX_LIMIT, PageParams
-from ecommerce_api.models.base import PyObjectId, StoredDocument
+from ecommerce_api.models.base import StoredDocument
 from ecommerce_api.models.images import ImagePublic, StoredImage
 from ecommerce_api.models.money import MAX_AMOUNT, Money
 
@@ -67,7 +68,7 @@ class InventoryDoc(StoredDocument):
     `available` is stored so that "reserve if enough" is one conditional `$inc`."""
 
     sku: str
-    product_id: PyObjectId
+    product_id: ObjectIdField
     on_hand: int
     reserved: int
     available: int

@@ -89,6 +89,8 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="a checkout to measure beside this one")
     args = parser.parse_args()
     require_wrk()
+    if args.baseline and not (args.baseline / "blog-api/src/blog_api").is_dir():
+        raise SystemExit(f"--baseline {args.baseline}: no blog-api/src/blog_api there")
     RESULTS.mkdir(exist_ok=True)
     python = sys.executable
     env = {"APP_ENV": "test", "JWT_SECRET": SECRET, "LOG_LEVEL": "INFO"}

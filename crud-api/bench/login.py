@@ -94,6 +94,8 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="a checkout to measure beside this one")
     args = parser.parse_args()
     require_wrk()
+    if args.baseline and not (args.baseline / "crud-api/src/crud_api").is_dir():
+        raise SystemExit(f"--baseline {args.baseline}: no crud-api/src/crud_api there")
     RESULTS.mkdir(exist_ok=True)
 
     print(f"one thread, median of 10; hashing threads in the server: {passwords.HASHING_THREADS}")

@@ -147,6 +147,8 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="a checkout to measure beside this one")
     args = parser.parse_args()
     require_wrk()
+    if args.baseline and not (args.baseline / "crud-api/src/crud_api").is_dir():
+        raise SystemExit(f"--baseline {args.baseline}: no crud-api/src/crud_api there")
     _express_ready()
     RESULTS.mkdir(exist_ok=True)
     cases = [*CASES, *(BASELINE_CASES if args.baseline else [])]

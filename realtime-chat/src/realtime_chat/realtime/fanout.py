@@ -36,6 +36,7 @@ from typing import Any
 import socketio
 from engineio import packet as eio_packet
 from engineio.async_drivers.asgi import WebSocket
+from redis.asyncio import BlockingConnectionPool, Redis
 from socketio import packet as sio_packet
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.protocol import State
@@ -206,4 +207,18 @@ class FanoutManager(socketio.AsyncManager):  # type: ignore[misc]
 
 
 class RedisFanoutManager(socketio.AsyncRedisManager, FanoutManager):  # type: ignore[misc]
-    """The Redis message bus, delivering locally through FanoutManager."""
+    """The Redis message bus, delivering locally through FanoutManager.
+
+    Its publisher takes connections from a *blocking* pool: a burst of emits waits a moment
+    for a free connection instead of failing with "Too many connections" (redis-py's default
+    pool raises at 100, and a thousand messages at once would lose some)."""
+
+    PUBLISH_CONNECTIONS = 32
+
+    def _redis_connect(self) -> None:
+        pool = BlockingConnectionPool.from_url(
+            self.redis_url, max_connections=self.PUBLISH_CONNECTIONS, timeout=10
+        )
+        self.redis = Redis(connection_pool=pool)
+        self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
+        self.connected = True

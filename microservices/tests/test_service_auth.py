@@ -4,17 +4,14 @@ only a valid token minted for it, and no header a client can write stands in for
 from __future__ import annotations
 
 import time
-import uuid
-from typing import Any
 
 import httpx
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ed25519
 
-from backend_shared.auth.keys import public_jwk
 from backend_shared.testing.factories import bearer
 from shop_platform.processes import Shop
+from shop_platform.testing import IdentityKeys
 
 from .shopper import Shopper, sign_up
 
@@ -27,26 +24,9 @@ PROTECTED = [
 ]
 
 
-def claims(user_id: str, **overrides: Any) -> dict[str, Any]:
-    now = int(time.time())
-    return {
-        "sub": user_id,
-        "roles": ["admin"],
-        "type": "access",
-        "jti": uuid.uuid4().hex,
-        "sid": uuid.uuid4().hex,
-        "ver": 0,
-        "iat": now,
-        "exp": now + 600,
-        "iss": "backend-monorepo",
-        "aud": ["gateway", "identity", "catalog", "orders", "notifier"],
-        **overrides,
-    }
-
-
-def signed(key: ed25519.Ed25519PrivateKey, payload: dict[str, Any]) -> str:
-    kid = public_jwk("EdDSA", key.public_key())["kid"]
-    return jwt.encode(payload, key, algorithm="EdDSA", headers={"kid": kid})
+def identity_keys(shop: Shop) -> IdentityKeys:
+    """identity's own signing key, which the test gave it."""
+    return IdentityKeys(private_key=shop.signing_key)
 
 
 def call(
@@ -80,7 +60,7 @@ def test_an_expired_token_is_refused(
     shop: Shop, admin: Shopper, service: str, method: str, path: str
 ) -> None:
     past = int(time.time()) - 3600
-    token = signed(shop.signing_key, claims(admin.id, iat=past - 600, exp=past))
+    token = identity_keys(shop).token(admin.id, roles=("admin",), iat=past - 600, exp=past)
     response = call(shop, service, method, path, bearer(token))
     assert response.status_code == 401
     assert response.json()["detail"] == "The access token has expired"
@@ -90,8 +70,9 @@ def test_an_expired_token_is_refused(
 def test_an_unsigned_alg_none_token_is_refused(
     shop: Shop, admin: Shopper, service: str, method: str, path: str
 ) -> None:
-    kid = public_jwk("EdDSA", shop.signing_key.public_key())["kid"]
-    token = jwt.encode(claims(admin.id), key=None, algorithm="none", headers={"kid": kid})
+    keys = identity_keys(shop)
+    claims = jwt.decode(keys.token(admin.id, roles=("admin",)), options={"verify_signature": False})
+    token = jwt.encode(claims, key=None, algorithm="none", headers={"kid": keys.kid})
     assert call(shop, service, method, path, bearer(token)).status_code == 401
 
 
@@ -99,7 +80,7 @@ def test_an_unsigned_alg_none_token_is_refused(
 def test_a_token_signed_by_an_unknown_key_is_refused(
     shop: Shop, admin: Shopper, service: str, method: str, path: str
 ) -> None:
-    token = signed(ed25519.Ed25519PrivateKey.generate(), claims(admin.id))
+    token = IdentityKeys().token(admin.id, roles=("admin",))  # a key identity never had
     assert call(shop, service, method, path, bearer(token)).status_code == 401
 
 
@@ -110,7 +91,7 @@ def test_a_token_for_another_audience_is_refused(
     elsewhere = [
         aud for aud in ("gateway", "identity", "catalog", "orders", "notifier") if aud != service
     ]
-    token = signed(shop.signing_key, claims(admin.id, aud=elsewhere))
+    token = identity_keys(shop).token(admin.id, roles=("admin",), audiences=elsewhere)
     assert call(shop, service, method, path, bearer(token)).status_code == 401
 
 
@@ -121,7 +102,7 @@ def test_a_customer_is_not_an_admin_anywhere(shop: Shop, customer: Shopper) -> N
 def test_the_gateway_refuses_bad_tokens_before_any_service_sees_them(
     shop: Shop, admin: Shopper
 ) -> None:
-    token = signed(ed25519.Ed25519PrivateKey.generate(), claims(admin.id))
+    token = IdentityKeys().token(admin.id, roles=("admin",))  # a key identity never had
     for path in ("/orders", "/products"):
         response = httpx.get(f"{shop.gateway}{path}", headers=bearer(token), timeout=30)
         assert response.status_code == 401, path

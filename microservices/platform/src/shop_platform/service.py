@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 
 from backend_shared.app import IndexSetup, create_service_app
 from backend_shared.db import Database
+from backend_shared.events import Envelope
 from backend_shared.state import service_state
 from backend_shared.streams import StreamConsumer
 from shop_platform.checkpoints import Checkpoints
@@ -136,8 +137,6 @@ async def _release(runtime: ShopRuntime, fields: Mapping[str, str]) -> None:
     if runtime.inbox is None:
         return
     try:
-        from backend_shared.events import Envelope
-
         event_id = Envelope.model_validate_json(fields["envelope"]).id
     except (KeyError, ValueError):
         return  # unreadable: it never claimed anything

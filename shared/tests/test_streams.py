@@ -248,3 +248,16 @@ async def test_every_group_sees_every_message(redis: Redis) -> None:
     for reader in readers:
         await reader.poll()
     assert catalog.order_ids == notifier.order_ids == ["o1"]
+
+
+async def test_stopped_consumers_leave_the_group_once_they_hold_nothing(redis: Redis) -> None:
+    reader = consumer(redis, Recorder(), consumer="catalog-3")
+    await reader.ensure_groups()
+    await publish(redis, event())
+    await redis.xreadgroup("catalog", "catalog-1", {STREAM: ">"}, count=1)  # then it stopped
+    await redis.xgroup_createconsumer(STREAM, "catalog", "catalog-2")  # stopped, idle
+    await reader.poll()  # nothing new for catalog-3, which is now in the group too
+
+    assert await reader.forget_departed_consumers(idle_ms=0) == ["catalog-2"]
+    names = [c["name"] for c in await redis.xinfo_consumers(STREAM, "catalog")]
+    assert sorted(names) == [b"catalog-1", b"catalog-3"]  # catalog-1 still holds a message

@@ -10,6 +10,8 @@
   stream with its last error and delivery count, in one transaction with its `XACK`, and
   the other messages keep flowing. `list_dead_letters` and `replay_dead_letter` inspect
   and retry them.
+- Consumers that stopped (idle an hour, nothing pending) are removed from the group now and
+  then, so restarts do not pile up names.
 
 Delivery is at least once: a handler can see a message again (it failed, its consumer
 died, a producer published a copy), so handlers must be idempotent.
@@ -35,6 +37,9 @@ logger = logging.getLogger("backend_shared.streams")
 
 ENVELOPE_FIELD = "envelope"
 MAX_ERROR_CHARS = 2000
+# A consumer idle this long with nothing pending has stopped: it is removed from its group.
+DEPARTED_AFTER_MS = 3_600_000
+TIDY_EVERY_SECONDS = 600.0
 
 
 def stream_for(event_type: str) -> str:
@@ -158,6 +163,7 @@ class StreamConsumer:
         # Looking for stale messages more often than they can become stale is wasted work.
         self._claim_every = min(claim_idle_ms / 2000, 5.0)
         self._last_claim = float("-inf")
+        self._last_tidy = float("-inf")
 
     async def ensure_groups(self) -> None:
         """Create the group on each stream (and the stream), reading from its beginning,
@@ -175,6 +181,9 @@ class StreamConsumer:
         pause = 0.1
         while True:
             try:
+                if time.monotonic() - self._last_tidy >= TIDY_EVERY_SECONDS:
+                    self._last_tidy = time.monotonic()
+                    await self.forget_departed_consumers(idle_ms=DEPARTED_AFTER_MS)
                 await self.poll()
                 pause = 0.1
             except (RedisError, OSError) as exc:
@@ -192,6 +201,22 @@ class StreamConsumer:
                 logger.warning("stream consumer %s: Redis not ready (%s)", self.consumer, exc)
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 5.0)
+
+    async def forget_departed_consumers(self, *, idle_ms: int) -> list[str]:
+        """Remove from the group the consumers idle longer than `idle_ms` that hold no
+        pending message: processes that stopped (each process has a name of its own, so
+        every restart leaves one behind). One that still holds messages is kept until
+        its messages have been taken over. Returns the names removed."""
+        removed = []
+        for stream in self.handlers:
+            consumers: Any = await self.redis.xinfo_consumers(stream, self.group)
+            for consumer in consumers:
+                name = _text(consumer["name"])
+                if name == self.consumer or consumer["pending"] or consumer["idle"] < idle_ms:
+                    continue
+                await self.redis.xgroup_delconsumer(stream, self.group, name)
+                removed.append(name)
+        return removed
 
     async def poll(self, *, block_ms: int | None = None) -> int:
         """Take over stale pending messages (at most every `claim_idle_ms / 2`), then read

@@ -52,6 +52,8 @@ CHAT_ENV = {
     "APP_ENV": "test",  # memory only: the embedded engine writes no snapshots
     "FLOOD_MAX_MESSAGES": "1000000",
     "FLOOD_WINDOW_SECONDS": "1",
+    "ACCESS_TOKEN_TTL_SECONDS": "86400",  # the tokens are made once, for a long run
+    "LOG_LEVEL": "WARNING",
 }
 SETUP_USERS = 51
 
@@ -194,6 +196,8 @@ def main() -> None:
     if args.before is not None:
         contenders.insert(len(contenders) - 1, Contender("before", source=args.before.resolve()))
     loads = [parse_load(text) for text in args.loads.split(",")]
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"row-{time.strftime('%Y%m%d-%H%M%S')}.json"
     by_load: dict[str, dict[str, dict[str, Any]]] = {}
     rounds: dict[str, dict[str, list[dict[str, Any]]]] = {}
     try:
@@ -214,14 +218,12 @@ def main() -> None:
             by_load[load], rounds[load] = medians, runs
             print(format_comparison(medians))
             print(summary_table(load, medians))
+            path.write_text(json.dumps({"medians": by_load, "rounds": rounds}, indent=2) + "\n")
     finally:
         for contender in contenders:
             if contender.server is not None:
                 stop(contender.server)
     print("\n" + "\n".join(verdicts(by_load)))
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"row-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    path.write_text(json.dumps({"medians": by_load, "rounds": rounds}, indent=2) + "\n")
     print(f"every round: {path}")
 
 

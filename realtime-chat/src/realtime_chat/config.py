@@ -59,10 +59,10 @@ class Settings(BaseServiceSettings):
     gc_gen0_threshold: int = Field(default=50_000, ge=0)
     # Per-message deflate (RFC 7692) on Socket.IO's websockets. Browsers and the official
     # client offer it; "on" accepts, and then every frame of every fan-out is compressed
-    # once per recipient: measured, several times the CPU per delivery and triple the memory
-    # per connection for a chat message of a few hundred bytes (README, Performance). "off"
-    # declines it, as Socket.IO's own Node server does by default. uvicorn negotiates the
-    # extension before the app runs, so this takes effect through `python -m realtime_chat`.
+    # once per recipient: measured, 3x the CPU per delivery and nearly 4x the memory per
+    # connection, for 4.7x fewer bytes (README, Performance). "off" declines it, as
+    # Socket.IO's own Node server does by default. uvicorn negotiates the extension before
+    # the app runs, so this takes effect through `python -m realtime_chat`.
     ws_compression: Literal["off", "on"] = "off"
 
 

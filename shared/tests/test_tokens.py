@@ -4,6 +4,7 @@ refuses tokens for another audience, with an unknown key or with a confused algo
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -150,6 +151,11 @@ async def test_a_verifier_fetches_the_issuers_jwks_and_keeps_old_tokens_through_
         new_token = app.state.tokens.issue_access_token("u2").token
         assert (await orders.verify(new_token)).id == "u2"
         assert (await orders.verify(old_token)).id == "u1"
+        # Twenty first requests at once, all with a kid the verifier has not fetched yet:
+        # they wait for one fetch, none is refused.
+        fresh = verifier("orders", jwt_jwks_url=f"{base_url}/.well-known/jwks.json")
+        principals = await asyncio.gather(*(fresh.verify(new_token) for _ in range(20)))
+        assert {principal.id for principal in principals} == {"u2"}
         stranger = issuer(_pem(), jwt_token_audiences=["orders"]).issue_access_token("u3")
         with pytest.raises(Unauthorized):
             await orders.verify(stranger.token)

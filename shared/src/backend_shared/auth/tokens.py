@@ -85,6 +85,8 @@ class TokenService:
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
         self._fetched_keys: dict[str, Any] = {}
         self._last_fetch = float("-inf")
+        # Requests that meet a new kid together wait for one fetch instead of failing.
+        self._fetching = asyncio.Lock()
 
     @classmethod
     def from_settings(cls, settings: TokenVerifierSettings) -> TokenService:
@@ -163,6 +165,13 @@ class TokenService:
         return fetched
 
     async def _fetch_key(self, kid: str) -> Any:
+        async with self._fetching:
+            known = self._local_key(kid, required=False)  # fetched while we waited?
+            if known is not None:
+                return known
+            return await self._refetch(kid)
+
+    async def _refetch(self, kid: str) -> Any:
         if self._jwks is None or time.monotonic() - self._last_fetch < JWKS_REFETCH_SECONDS:
             raise Unauthorized("The access token is invalid")
         self._last_fetch = time.monotonic()

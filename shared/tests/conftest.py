@@ -8,7 +8,7 @@ import pytest
 from fastapi import APIRouter, Depends
 
 from backend_shared.app import create_service_app
-from backend_shared.auth.dependencies import CurrentUser, require_roles
+from backend_shared.auth.dependencies import CurrentPrincipal, require_roles
 from backend_shared.auth.tokens import Principal
 from backend_shared.settings import BaseServiceSettings
 
@@ -16,7 +16,7 @@ router = APIRouter()
 
 
 @router.get("/whoami")
-async def whoami(user: CurrentUser) -> dict[str, Any]:
+async def whoami(user: CurrentPrincipal) -> dict[str, Any]:
     return {"id": user.id, "roles": sorted(user.roles)}
 
 

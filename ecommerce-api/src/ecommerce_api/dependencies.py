@@ -9,7 +9,7 @@ from bson import ObjectId
 from fastapi import Depends, Path, Request
 
 from backend_shared.accounts.dependencies import CurrentAccount, require_account_roles
-from backend_shared.deps import DbDep
+from backend_shared.deps import DbDep, settings_dependency
 from backend_shared.ids import object_id_or_404
 from ecommerce_api.config import Settings
 from ecommerce_api.models.orders import OrderDoc
@@ -21,10 +21,7 @@ from ecommerce_api.services.idempotency import Waiters
 from ecommerce_api.services.payments import PaymentProvider
 from ecommerce_api.services.storage import MediaStore
 
-
-async def get_settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+get_settings = settings_dependency(Settings)
 
 
 async def get_payment_provider(request: Request) -> PaymentProvider:

@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Path, Request
 
 from backend_shared.accounts.dependencies import CurrentUserId
-from backend_shared.deps import DbDep
+from backend_shared.deps import DbDep, settings_dependency
 from backend_shared.errors import Forbidden
 from realtime_chat.config import Settings
 from realtime_chat.realtime.broadcast import Broadcaster
@@ -39,9 +39,7 @@ async def member_room(access: VisibleRoom) -> rooms.RoomAccess:
 MemberRoom = Annotated[rooms.RoomAccess, Depends(member_room)]
 
 
-def get_settings_of_app(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+get_settings_of_app = settings_dependency(Settings)
 
 
 def get_membership_cache(request: Request) -> MembershipCache:

@@ -14,7 +14,7 @@ from backend_shared.errors import RateLimited
 
 
 class RateLimiter:
-    """Counts events per key in a moving window; `check` raises RateLimited when full."""
+    """Counts events per key in a moving window; `consume` raises RateLimited when full."""
 
     def __init__(self, redis_url: str | None, *, namespace: str) -> None:
         self.storage: Storage = (
@@ -25,17 +25,6 @@ class RateLimiter:
             else MemoryStorage()
         )
         self._limiter = MovingWindowRateLimiter(self.storage)
-
-    async def check(self, *, key: str, limit: int, window_seconds: int) -> None:
-        """Raise RateLimited if `limit` events for `key` already happened in the window."""
-        item = RateLimitItemPerSecond(limit, window_seconds)
-        if not await self._limiter.test(item, key):
-            stats = await self._limiter.get_window_stats(item, key)
-            raise RateLimited(retry_after=math.ceil(stats.reset_time - time.time()))
-
-    async def hit(self, *, key: str, limit: int, window_seconds: int) -> bool:
-        """Record one event; False when it went over the limit."""
-        return await self._limiter.hit(RateLimitItemPerSecond(limit, window_seconds), key)
 
     async def consume(self, *, key: str, limit: int, window_seconds: int) -> None:
         """Record one event, raising RateLimited when it is one too many."""

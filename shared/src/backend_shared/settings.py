@@ -15,7 +15,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import BeforeValidator, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 logger = logging.getLogger("backend_shared.settings")
@@ -26,13 +26,15 @@ ASYMMETRIC_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", 
 # The repository root: development keeps generated secrets and data beside the code.
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
-CommaList = Annotated[list[str], NoDecode]
-
 
 def _split_commas(value: object) -> object:
     if isinstance(value, str):
         return [item.strip() for item in value.split(",") if item.strip()]
     return value
+
+
+# A list read from one comma-separated environment variable (`CORS_ORIGINS=a,b`).
+CommaList = Annotated[list[str], NoDecode, BeforeValidator(_split_commas)]
 
 
 class AppEnv(StrEnum):
@@ -59,11 +61,6 @@ class CoreSettings(BaseSettings):
     # Proxies (IPs or CIDRs) whose X-Forwarded-For is believed. Empty: the header is ignored
     # and the client address is the TCP peer, so nobody can choose their own address.
     trusted_proxies: CommaList = Field(default_factory=list)
-
-    @field_validator("cors_origins", "trusted_proxies", mode="before")
-    @classmethod
-    def _split_lists(cls, value: object) -> object:
-        return _split_commas(value)
 
     @property
     def is_production(self) -> bool:
@@ -171,11 +168,6 @@ class TokenIssuerSettings(TokenVerifierSettings):
     jwt_token_audiences: CommaList = Field(default_factory=list)
     access_token_ttl_seconds: int = Field(default=15 * 60, gt=0)
 
-    @field_validator("jwt_token_audiences", mode="before")
-    @classmethod
-    def _split_audiences(cls, value: object) -> object:
-        return _split_commas(value)
-
     @field_validator("jwt_previous_public_keys", mode="before")
     @classmethod
     def _split_pems(cls, value: Any) -> Any:
@@ -210,11 +202,6 @@ class AccountSettings(TokenIssuerSettings):
     # - per client address over every account: stops one address spraying many accounts.
     login_address_max_failures: int = Field(default=100, gt=0)
     login_window_seconds: int = Field(default=15 * 60, gt=0)
-
-    @field_validator("default_account_roles", mode="before")
-    @classmethod
-    def _split_roles(cls, value: object) -> object:
-        return _split_commas(value)
 
 
 class BaseServiceSettings(AccountSettings, MongoSettings, RedisSettings):

@@ -14,7 +14,6 @@ from redis.asyncio import Redis
 from backend_shared.app import IndexSetup, create_service_app
 from backend_shared.db import Database
 from backend_shared.events import Envelope
-from backend_shared.settings import TokenVerifierSettings
 from backend_shared.state import service_state
 from backend_shared.streams import StreamConsumer
 from shop_platform.checkpoints import Checkpoints
@@ -23,7 +22,6 @@ from shop_platform.outbox import DocumentOutbox, OutboxRelay, OutboxSource, Pend
 from shop_platform.runtime import EventHandler, ShopRuntime, consumer_name, stream_handlers
 from shop_platform.settings import ShopSettings
 from shop_platform.telemetry import setup_tracing
-from shop_platform.verifier import JwksVerifier
 
 OutboxSources = Callable[[Database], Sequence[OutboxSource]]
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -131,10 +129,6 @@ def create_shop_service(
         openapi_tags=openapi_tags,
     )
     app.state.telemetry = setup_tracing(app, settings, exporter=span_exporter)
-    if isinstance(settings, TokenVerifierSettings) and settings.jwt_jwks_url:
-        verifier = JwksVerifier.from_settings(settings)
-        service_state(app).tokens = verifier
-        app.state.tokens = verifier
     return app
 
 

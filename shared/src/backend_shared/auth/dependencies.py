@@ -36,8 +36,6 @@ async def get_current_principal(
 
 
 CurrentPrincipal = Annotated[Principal, Depends(get_current_principal)]
-# The name routes used before accounts were checked on every request; same dependency.
-CurrentUser = CurrentPrincipal
 
 
 def require_roles(*roles: str) -> Callable[[Principal], Awaitable[Principal]]:

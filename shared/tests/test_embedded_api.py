@@ -4,10 +4,9 @@ Anything else fails loudly and names the adapter."""
 
 from __future__ import annotations
 
-import threading
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from typing import cast
 
 import pytest
 from bson import ObjectId
@@ -30,7 +29,7 @@ from pymongo.results import (
 )
 
 from backend_shared.db import Collection, MongoHandle, connect_mongo
-from backend_shared.embedded import EmbeddedDatabase, UnsupportedOperation
+from backend_shared.embedded import UnsupportedOperation
 
 
 @pytest.fixture
@@ -102,6 +101,37 @@ async def test_documents_read_are_copies(numbers: Collection) -> None:
     assert first is not None
     first["n"] = 100
     assert await numbers.count_documents({"n": 100}) == 0
+
+
+async def test_changing_a_document_read_or_written_leaves_the_stored_one_alone(
+    mongo: MongoHandle,
+) -> None:
+    tasks = mongo.db["tasks"]
+    await tasks.create_index([("owner", ASCENDING)])
+    stored = {"owner": "ann", "tags": ["home"], "meta": {"seen": [1]}, "at": datetime(2026, 1, 1)}
+    await tasks.insert_one(stored)
+    expected = {
+        "_id": stored["_id"],
+        "owner": "ann",
+        "tags": ["home"],
+        "meta": {"seen": [1]},
+        "at": datetime(2026, 1, 1, tzinfo=UTC),
+    }
+    stored["tags"].append("inserted")
+
+    reads = [
+        await tasks.find_one({"_id": stored["_id"]}),
+        *(await tasks.find({"owner": "ann"}).to_list()),
+        *(await tasks.find({"owner": "ann"}, {"tags": 1, "meta": 1}).to_list()),
+        await tasks.find_one_and_update({"owner": "ann"}, {"$set": {"x": 1}}),
+    ]
+    for document in reads:
+        assert document is not None
+        document["tags"].append("changed")
+        document["meta"]["seen"].append(2)
+        document["meta"]["new"] = True
+
+    assert await tasks.find_one({"owner": "ann"}, {"x": 0}) == expected
 
 
 async def test_counting(numbers: Collection) -> None:
@@ -256,6 +286,16 @@ async def test_find_one_takes_an_id_and_collections_come_by_name(mongo: MongoHan
     assert await mongo.db.list_collection_names() == []
 
 
-async def test_each_operation_runs_off_the_event_loop(mongo: MongoHandle) -> None:
-    engine = cast(EmbeddedDatabase, mongo.db)
-    assert await engine.read(threading.get_ident) != threading.get_ident()
+async def test_other_coroutines_run_while_an_operation_is_awaited(mongo: MongoHandle) -> None:
+    """Even a read that finds nothing lets other coroutines run before it returns, as a
+    round trip to a server would: requests interleave between operations."""
+    started = asyncio.Event()
+
+    async def another_request() -> None:
+        started.set()
+
+    other = asyncio.create_task(another_request())
+    await mongo.db["items"].find_one({})
+
+    assert started.is_set()
+    await other

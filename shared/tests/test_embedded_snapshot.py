@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,46 @@ async def test_writes_reach_the_disk_soon_after_without_a_shutdown(
     assert await reader["dev"]["users"].count_documents({"email": "ann@x.io"}) == 1
     await reader.close()
     await running.close()
+
+
+class _HeldSnapshot(SnapshotFile):
+    """Each save records the emails it writes, then waits for `finish` before writing."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self.saving = threading.Event()
+        self.finish = threading.Event()
+        self.saved_emails: list[list[str]] = []
+
+    def save_from(self, database: Any) -> None:
+        self.saved_emails.append([user["email"] for user in database["users"].find()])
+        self.saving.set()
+        self.finish.wait(timeout=10)
+        super().save_from(database)
+
+
+async def test_a_write_during_a_snapshot_waits_for_it_while_other_requests_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(embedded_client, "SNAPSHOT_DELAY_SECONDS", 0.0)
+    client = EmbeddedClient()
+    users = client["dev"]["users"]
+    snapshot = _HeldSnapshot(tmp_path / "dev.bson")
+    await client["dev"].keep_in(snapshot)
+    await users.insert_one({"email": "ann@x.io"})
+    await asyncio.to_thread(snapshot.saving.wait, 10)  # the snapshot's thread holds the data
+
+    bob = asyncio.create_task(users.insert_one({"email": "bob@x.io"}))
+    for _ in range(20):
+        await asyncio.sleep(0)  # the event loop keeps running other coroutines meanwhile
+    assert not bob.done()
+
+    snapshot.finish.set()
+    await bob
+    assert snapshot.saved_emails[0] == ["ann@x.io"]  # one consistent moment, before bob
+    assert await users.count_documents({}) == 2
+    await client.close()
+    assert snapshot.saved_emails[-1] == ["ann@x.io", "bob@x.io"]
 
 
 async def test_an_unreadable_snapshot_is_kept_aside_and_the_database_starts_empty(

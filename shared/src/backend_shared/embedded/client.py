@@ -1,9 +1,12 @@
-"""The embedded engine's client and database: where each operation leaves the event loop.
+"""The embedded engine's client and database: where each operation runs, and where it yields.
 
-One thread per client runs every operation, one at a time, each holding its database's lock
-for the duration of one mongomock call. The event loop only waits; while it waits, other
-coroutines run and submit their own operations, so two requests interleave between their
-database calls the way they do against a real server, and never inside one.
+Each operation is one mongomock call made while holding its database's lock, so nothing else
+touches the data during it. It runs right on the event loop (mongomock is pure Python holding
+the GIL: a thread would add a hand-off per operation and no parallelism), then yields to the
+loop once before returning, as a driver does while it waits for the server's reply. So two
+requests interleave between their database calls the way they do against a real server, and
+never inside one. The development snapshot is written on the engine's own thread; while it
+holds the lock, operations queue behind it on that thread instead of blocking the loop.
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ class EmbeddedDatabase:
     def __init__(self, database: Any, executor: ThreadPoolExecutor) -> None:
         self._database = database
         self._executor = executor
-        self._lock = threading.Lock()
+        # Reentrant, so a step on the loop can take it without waiting, then run `_locked`.
+        self._lock = threading.RLock()
         self._collections: dict[str, EmbeddedCollection] = {}
         self._snapshot: SnapshotFile | None = None
         self._dirty = False
@@ -81,7 +85,7 @@ class EmbeddedDatabase:
     async def drop_collection(self, name: str) -> None:
         await self.write(self._database.drop_collection, name)
 
-    # One step: off the loop, under the lock.
+    # One step: under the lock, then one turn of the event loop.
 
     async def read(self, call: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         return await self._step(call, args, kwargs)
@@ -93,11 +97,26 @@ class EmbeddedDatabase:
             self._written()
 
     async def _step(self, call: Callable[..., T], args: Any, kwargs: Any) -> T:
+        try:
+            if self._lock.acquire(blocking=False):
+                try:
+                    return self._locked(call, args, kwargs)
+                finally:
+                    self._lock.release()
+            # The engine's thread holds the lock (a snapshot): wait in line there, not here.
+            return await self._on_thread(call, args, kwargs)
+        finally:
+            # The reply's round trip: other coroutines run before this one goes on. Once
+            # started, the operation is done even if the caller is cancelled here.
+            await asyncio.sleep(0)
+
+    async def _on_thread(self, call: Callable[..., T], args: Any, kwargs: Any) -> T:
         loop = asyncio.get_running_loop()
         locked = functools.partial(self._locked, call, args, kwargs)
         return await loop.run_in_executor(self._executor, locked)
 
     def _locked(self, call: Callable[..., T], args: Any, kwargs: Any) -> T:
+        """Every operation and snapshot runs here (benches time the engine's work here)."""
         with self._lock:
             return call(*args, **kwargs)
 
@@ -106,7 +125,7 @@ class EmbeddedDatabase:
     async def keep_in(self, snapshot: SnapshotFile) -> int:
         """Load `snapshot` (if it exists) and keep it up to date; returns documents loaded."""
         self._snapshot = snapshot
-        restored: int = await self._step(snapshot.load_into, (self._partitioned,), {})
+        restored: int = await self._on_thread(snapshot.load_into, (self._partitioned,), {})
         return restored
 
     def _written(self) -> None:
@@ -137,7 +156,7 @@ class EmbeddedDatabase:
             return False
         self._dirty = False
         try:
-            await self._step(self._snapshot.save_from, (self._database,), {})
+            await self._on_thread(self._snapshot.save_from, (self._database,), {})
         except Exception:
             self._dirty = True
             logger.exception("embedded database: could not write %s", self._snapshot.path)
@@ -156,7 +175,7 @@ class EmbeddedDatabase:
 
 
 class EmbeddedClient:
-    """Use it as a PyMongo `AsyncMongoClient`: mongomock behind one worker thread."""
+    """Use it as a PyMongo `AsyncMongoClient`: mongomock, with one thread for snapshots."""
 
     def __init__(self) -> None:
         self._client: Any = open_client()

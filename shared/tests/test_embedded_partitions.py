@@ -20,7 +20,7 @@ from backend_shared.embedded.engine import (
     partitioned_collection,
 )
 
-ANN, BOB = ObjectId(), ObjectId()
+ANN, BOB, NOTED = ObjectId(), ObjectId(), ObjectId()
 WHEN = datetime(2026, 5, 1, tzinfo=UTC)
 OWNERS: list[Any] = [
     *[ANN, BOB, "ann", 1, 1.0, True, 0, None, WHEN, [ANN, "x"], {"id": 1}, [[ANN]]],
@@ -55,6 +55,12 @@ QUERIES: list[dict[str, Any]] = [
     {"email": "c@x.io"},
     {"email": {"$eq": "u3@x.io"}},
     {"n": 1},
+    {"label": "l1"},
+    {"label": {"$eq": "l2"}},
+    {"note": "a"},
+    {"note": "b"},
+    {"note": NOTED},
+    {"note.x": "a"},
     {},
 ]
 
@@ -80,6 +86,7 @@ def _documents() -> list[dict[str, Any]]:
             "at": datetime(2026, 5, 1 + index % 3),
             "score": index % 4 if index % 2 else index / 4,
             "label": f"l{index % 4}" if index % 3 else index,
+            "note": ["a", "b", NOTED] if index % 5 == 1 else ("a" if index % 2 else None),
         }
         for index, owner in enumerate(OWNERS * 2)
     ]

@@ -27,7 +27,7 @@ from mongomock.filtering import filter_applies
 from mongomock.store import CollectionStore, DatabaseStore, ServerStore
 from pymongo.results import BulkWriteResult
 
-from backend_shared.embedded.partitions import Partition, exact_equality, wanted_values
+from backend_shared.embedded.partitions import Partition, exact_equality, holds, wanted_values
 from backend_shared.embedded.values import copy_out, sort_documents
 
 Document = dict[str, Any]
@@ -144,32 +144,39 @@ class PartitionedStore(CollectionStore):
         return self._in_natural_order(keys)
 
     def matches(self, query: Any) -> list[Document] | None:
-        """The documents matching `query`, in natural order, when the partitions tell without
-        testing each one (see `exact_equality`); None: ask `candidates`."""
+        """The documents matching `query`, in natural order, when it is one equality on an
+        ObjectId or a string (`exact_equality`): read off a partition, or found by comparing
+        that one field, without mongomock's matcher. None: ask `candidates`."""
         keys = self._matching_keys(query)
-        return None if keys is None else self._in_natural_order(keys)
+        if keys is None:
+            return None
+        if isinstance(keys, list):  # a scan: already in natural order
+            return [self._documents[key] for key in keys]
+        return self._in_natural_order(keys)
 
     def count_matches(self, query: Any) -> int | None:
-        """How many documents match `query`, when the partitions tell; None otherwise."""
+        """How many documents `matches` would return, or None."""
         keys = self._matching_keys(query)
         return None if keys is None else len(keys)
 
     def _in_natural_order(self, keys: Iterable[Any]) -> list[Document]:
         return [self._documents[key] for key in sorted(keys, key=self._position.__getitem__)]
 
-    def _matching_keys(self, query: Any) -> Set[Any] | None:
+    def _matching_keys(self, query: Any) -> Set[Any] | list[Any] | None:
         equality = exact_equality(query)
         if equality is None:
             return None
         field, value = equality
         partition = self._partitions.get(field)
-        if field != "_id" and partition is None:
-            return None
+        if partition is None and field != "_id" and "." in field:
+            return None  # a path into sub-documents and arrays: mongomock's matcher
         self._refile_touched()
         self._remove_expired_documents()
-        if partition is None:  # `_id`: the key the document is filed under
+        if partition is not None:
+            return partition.holding(value)
+        if field == "_id":  # the key the document is filed under
             return {value} if value in self._documents else frozenset()
-        return partition.holding(value)
+        return [key for key, document in self._documents.items() if holds(document, field, value)]
 
     def _candidate_keys(self, query: Any) -> set[Any] | None:
         if not isinstance(query, Mapping):

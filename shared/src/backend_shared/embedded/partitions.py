@@ -54,6 +54,13 @@ def exact_equality(query: Any) -> tuple[str, Any] | None:
     return None
 
 
+def holds(document: Document, field: str, value: Any) -> bool:
+    """Whether an equality on `field` with `value` (of an exact kind) matches `document`: the
+    field is the value, or an array holding it."""
+    stored = document.get(field, _MISSING)
+    return stored == value or (isinstance(stored, list | tuple) and value in stored)
+
+
 class Partition:
     """field value -> keys of the documents that hold it; documents whose value is not a
     plain scalar (None, a date, a sub-document, an array with one) are always candidates."""

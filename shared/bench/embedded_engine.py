@@ -10,10 +10,14 @@ other users own `--others` tasks in the same collection:
 - **A page's wall time** (the second table): page plus count, median of `--rounds`.
   `--engine mongomock` does this on plain mongomock, called directly as the engine did
   before it had partitions (every query tested every document).
+- **A scan** (`--scan`): `count_documents` on an unindexed field over every task, five
+  times, beside a coroutine that wakes every millisecond: the scan's time, the event
+  loop's longest stall, and how long a `find_one` by `_id` issued during it takes.
 
     uv run --frozen python shared/bench/embedded_engine.py
     uv run --frozen python shared/bench/embedded_engine.py --engine mongomock
     uv run --frozen python shared/bench/embedded_engine.py --others 0 5000 50000
+    uv run --frozen python shared/bench/embedded_engine.py --others 50000 --scan
 
 To compare with another commit, run this file against that commit's engine:
 `git worktree add /tmp/before <commit>`, then
@@ -157,6 +161,48 @@ async def _operation_costs(others: int, calls: int) -> list[float]:
     return costs
 
 
+async def _scan_stalls(others: int) -> tuple[float, float, float]:
+    """Median scan time, the loop's longest stall, median find_one during a scan (ms)."""
+    handle = await connect_mongo(None, "bench")
+    users, tasks = handle.db["users"], handle.db["tasks"]
+    for keys in INDEXES:
+        await tasks.create_index(keys)
+    me = (await users.insert_one({"email": "me@example.com"})).inserted_id
+    if others:
+        await tasks.insert_many(_everyone_else(others, datetime.now(UTC)))
+    stalls: list[float] = []
+    running = True
+
+    async def heartbeat() -> None:
+        while running:
+            began = time.perf_counter()
+            await asyncio.sleep(0.001)
+            stalls.append(time.perf_counter() - began - 0.001)
+
+    async def look_up(due: float) -> float:
+        await asyncio.sleep(due - time.perf_counter())
+        assert await users.find_one({"_id": me}) is not None
+        return time.perf_counter() - due
+
+    beating = asyncio.create_task(heartbeat())
+    scans, look_ups = [], []
+    for _ in range(5):
+        began = time.perf_counter()
+        look_up_task = asyncio.create_task(look_up(began + 0.002))
+        assert await tasks.count_documents({"status": "todo"}) == others
+        scans.append(time.perf_counter() - began)
+        look_ups.append(await look_up_task)
+        await asyncio.sleep(0.05)
+    running = False
+    await beating
+    await handle.close()
+    return (
+        statistics.median(scans) * 1000,
+        max(stalls) * 1000,
+        statistics.median(look_ups) * 1000,
+    )
+
+
 def _time_mongomock(others: int, rounds: int) -> tuple[float, float]:
     tasks = mongomock.MongoClient(tz_aware=True)["bench"]["tasks"]
     for keys in INDEXES:
@@ -185,6 +231,7 @@ def main() -> None:
     parser.add_argument("--others", type=int, nargs="+", default=[0, 50_000])
     parser.add_argument("--rounds", type=int, default=30)
     parser.add_argument("--calls", type=int, default=1000)
+    parser.add_argument("--scan", action="store_true", help="also time an unindexed scan")
     args = parser.parse_args()
     logging.getLogger("backend_shared.db").setLevel(logging.ERROR)  # "data is lost on exit"
     if args.engine == "embedded":
@@ -207,6 +254,12 @@ def main() -> None:
         else:
             find_ms, count_ms = _time_mongomock(others, args.rounds)
         print(f"{others:>8} {find_ms:>9.2f} {count_ms:>9.2f} {find_ms + count_ms:>9.2f}")
+    if args.scan and args.engine == "embedded":
+        print("\nan unindexed count over every task (ms; medians of 5, stall is the longest)")
+        print(f"{'others':>8} {'scan':>6} {'loop stall':>11} {'find_one meanwhile':>19}")
+        for others in args.others:
+            scan_ms, stall_ms, look_up_ms = asyncio.run(_scan_stalls(others))
+            print(f"{others:>8} {scan_ms:>6.0f} {stall_ms:>11.0f} {look_up_ms:>19.0f}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """The embedded engine's collection: the PyMongo async methods it supports, listed one by one.
 
-Each method is one atomic step, like one operation on a server: it runs on the engine's
-thread while holding the database's lock, so a single-document write (a conditional update,
+Each method is one atomic step, like one operation on a server: it runs while holding the
+database's lock (`EmbeddedDatabase`), so a single-document write (a conditional update,
 `$inc`, an upsert, a unique-index check) is never split, while coroutines interleave between
 steps exactly as they would between round trips to MongoDB. Anything not listed here raises
 `UnsupportedOperation` instead of falling through to mongomock.

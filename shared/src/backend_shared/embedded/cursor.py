@@ -1,5 +1,5 @@
 """The embedded engine's cursors: what PyMongo's AsyncCursor and AsyncCommandCursor offer
-the services, over results fetched in one locked step on the engine's thread."""
+the services, over results fetched in one locked step."""
 
 from __future__ import annotations
 
@@ -85,7 +85,7 @@ class FindQuery:
 
 class FindCursor(ResultCursor):
     """`find()`'s AsyncCursor: sort, skip and limit chain until the first read, which runs the
-    whole query (sorted, sliced and copied) in one atomic step off the event loop."""
+    whole query (sorted, sliced and copied) in one atomic step."""
 
     def __init__(self, query: FindQuery, run: Callable[[FindQuery], Awaitable[list[Document]]]):
         super().__init__()

@@ -6,8 +6,11 @@ mongomock answers every query by testing every document, so a page of one user's
 as much as all users' tasks. Here each collection keeps, for the leading field of every index
 it has, a partition: field value -> the `_id`s of the documents holding it. A query with an
 equality (or `$eq`, `$in`) on such a field, or on `_id`, tests only those candidates. The
-partition is only a pre-filter: every candidate still goes through mongomock's own matcher,
-and candidates keep the collection's natural order, so results are exactly mongomock's.
+partition is a pre-filter: candidates still go through mongomock's own matcher, in the
+collection's natural order, so results are exactly mongomock's. The one exception is a lone
+equality on an ObjectId or a string, whose matches the partition (or a comparison of that
+one field) gives exactly (`PartitionedStore.matches`). The copy handed out and the sort are
+mongomock's too, with less work for plain values (`values.py`).
 
 Everything here runs under the adapter's lock (see `client.py`); none of it is thread-safe.
 """

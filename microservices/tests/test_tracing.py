@@ -23,14 +23,15 @@ def test_one_trace_id_spans_the_whole_checkout(shop: Shop, admin: Shopper) -> No
     assert response.status_code == 201, response.text
     customer.wait_for_status(response.json()["id"], "confirmed")
 
-    services = wait_until(
-        lambda: (
-            (found := shop.traces.services_in(trace_id))
-            >= {"gateway", "orders", "catalog", "notifier"}
-            and found
-        ),
-        what="spans of every service under the checkout's trace id",
-    )
+    handled = {"handle order.placed", "handle stock.reserved", "handle order.confirmed"}
+
+    def exported() -> tuple[set[str], set[str]] | None:
+        # Each process exports in its own batches: wait for the last of them.
+        services = shop.traces.services_in(trace_id)
+        names = {span.name for span in shop.traces.spans if span.trace_id == trace_id}
+        complete = services >= {"gateway", "orders", "catalog", "notifier"} and handled <= names
+        return (services, names) if complete else None
+
+    services, names = wait_until(exported, what="spans of every step under the checkout's trace")
     assert services == {"gateway", "orders", "catalog", "notifier"}
-    names = {span.name for span in shop.traces.spans if span.trace_id == trace_id}
-    assert {"handle order.placed", "handle stock.reserved", "handle order.confirmed"} <= names
+    assert handled <= names

@@ -34,8 +34,10 @@ class Settings(ShopSettings, TokenVerifierSettings):
     # timed out), its calls fail at once with 503 for the open period.
     breaker_failures: int = Field(default=5, ge=1)
     breaker_open_seconds: float = Field(default=10.0, gt=0)
-    # Requests per client address per minute, counted in Redis across gateway replicas.
+    # Requests per client address per minute, counted in Redis across gateway replicas;
+    # each replica pushes its counts every sync interval (see gateway.ratelimit).
     rate_limit_per_minute: int = Field(default=600, ge=1)
+    rate_limit_sync_seconds: float = Field(default=0.1, gt=0, le=10)
     # How long the merged API document is kept before the upstreams are asked again.
     docs_cache_seconds: float = Field(default=30.0, ge=0)
 

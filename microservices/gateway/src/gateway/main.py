@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -12,14 +14,15 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.routing import APIRoute
 from opentelemetry.sdk.trace.export import SpanExporter
-from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from backend_shared.health import Health
 from backend_shared.health import router as shared_health
 from backend_shared.state import service_state
 from gateway.config import Settings, get_settings
 from gateway.docs import MergedDocs
-from gateway.proxy import Proxy
+from gateway.proxy import Proxy, upstream_session
 from gateway.ratelimit import FixedWindowLimiter
 from gateway.readiness import GatewayReadiness, readiness
 from gateway.routes import route_table
@@ -70,12 +73,20 @@ def _gateway_router() -> APIRouter:
     async def swagger(request: Request) -> HTMLResponse:
         return get_swagger_ui_html(openapi_url="/openapi.json", title="shop API (gateway)")
 
-    @router.api_route("/{path:path}", methods=PROXIED_METHODS, include_in_schema=False)
-    async def proxy(request: Request) -> Response:
-        forward: Proxy = request.app.state.proxy
-        return await forward.handle(request)
-
+    # The catch-all comes last and is a plain ASGI route (see gateway.proxy).
+    router.routes.append(
+        Route("/{path:path}", ProxyRoute(), methods=PROXIED_METHODS, include_in_schema=False)
+    )
     return router
+
+
+class ProxyRoute:
+    """An ASGI endpoint (an object, so Starlette passes it scope, receive and send as
+    they are) that hands each request to the app's Proxy, made at start-up."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        proxy: Proxy = scope["app"].state.proxy
+        await proxy(scope, receive, send)
 
 
 def create_app(
@@ -89,19 +100,23 @@ def create_app(
 
     @asynccontextmanager
     async def proxying(app: FastAPI) -> AsyncIterator[None]:
-        limits = httpx.Limits(max_connections=500, max_keepalive_connections=100)
-        async with httpx.AsyncClient(limits=limits) as client:
-            app.state.telemetry.instrument_client(client)
+        # httpx for the gateway's own calls (readiness, docs); aiohttp for the hot hop.
+        async with httpx.AsyncClient() as client, upstream_session() as session:
+            telemetry = app.state.telemetry
+            telemetry.instrument_client(client)
             state = service_state(app)
+            rate_limiter = FixedWindowLimiter(
+                state.require("redis").client,
+                limit=settings.rate_limit_per_minute,
+                sync_seconds=settings.rate_limit_sync_seconds,
+            )
             app.state.http = client
             app.state.proxy = Proxy(
                 settings=settings,
                 routes=routes,
-                client=client,
+                session=session,
                 tokens=state.require("tokens"),
-                rate_limiter=FixedWindowLimiter(
-                    state.require("redis").client, limit=settings.rate_limit_per_minute
-                ),
+                rate_limiter=rate_limiter,
                 breakers={
                     name: CircuitBreaker(
                         name,
@@ -111,11 +126,18 @@ def create_app(
                     for name in upstreams
                 },
                 upstreams=upstreams,
+                tracer=telemetry.tracer if telemetry.provider is not None else None,
             )
             app.state.docs = MergedDocs(
                 client, upstreams, routes, cache_seconds=settings.docs_cache_seconds
             )
-            yield
+            syncing = asyncio.create_task(rate_limiter.run(), name="rate-limit-sync")
+            try:
+                yield
+            finally:
+                syncing.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await syncing
 
     app = create_shop_service(
         settings,

@@ -2,8 +2,8 @@
 `MONGODB_URL` is unset, the embedded engine (`backend_shared.embedded`) behind the same API.
 
 Projects write PyMongo async code and never branch on the engine. The embedded engine runs
-each operation atomically off the event loop, so requests interleave between operations as
-they do on a server (docs/decisions/0006-embedded-engine-concurrency.md); in development it
+each operation as one atomic step and yields to the event loop once, so requests interleave
+between operations as they do on a server (docs/decisions/0006-embedded-engine-concurrency.md); in development it
 can keep its data in a snapshot file across restarts.
 """
 

@@ -94,6 +94,70 @@ async def test_valkey_stopped_mid_test(
             await asyncio.to_thread(restarted.stop)
 
 
+class FreezableLink:
+    """A TCP relay between the app and Valkey that can stop passing bytes, as a frozen
+    Redis (or a network that drops packets) would: connections stay open, nothing answers."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.frozen = asyncio.Event()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> int:
+        self._server = await asyncio.start_server(self._relay, "127.0.0.1", 0)
+        port: int = self._server.sockets[0].getsockname()[1]
+        return port
+
+    async def _relay(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream_reader, upstream_writer = await asyncio.open_connection(
+            "127.0.0.1", self.target_port
+        )
+        for source, sink in ((reader, upstream_writer), (upstream_reader, writer)):
+            task = asyncio.create_task(self._pipe(source, sink))
+            self._tasks.add(task)
+
+    async def _pipe(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+        while chunk := await source.read(65536):
+            if self.frozen.is_set():
+                await asyncio.Event().wait()  # swallow it, and everything after
+            sink.write(chunk)
+            await sink.drain()
+
+    async def close(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        self._server.close()
+        await self._server.wait_closed()
+
+
+async def test_a_redis_that_stops_answering_is_bypassed_not_waited_for(
+    service_settings: dict[str, Any], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    server = _valkey(tmp_path)
+    await asyncio.to_thread(server.start)
+    link = FreezableLink(server.port)
+    settings = Settings(
+        **{
+            **service_settings,
+            "redis_url": f"redis://127.0.0.1:{await link.start()}",
+            "cache_timeout_seconds": 0.2,
+        },
+    )
+    try:
+        async with running_app(create_app(settings)) as client:
+            assert (await _read(client, "/api/tags"))[0] == "MISS"
+            assert (await _read(client, "/api/tags"))[0] == "HIT"
+            link.frozen.set()
+            with caplog.at_level(logging.WARNING, logger="blog_api.cache"):
+                # In-process, nothing else would end the wait: a hang fails here.
+                status, seen = await asyncio.wait_for(_read(client, "/api/tags"), 10)
+            assert (status, seen) == ("BYPASS", {"tags": []})
+            assert "cache bypassed: Redis is unreachable (TimeoutError" in caplog.text
+    finally:
+        await link.close()
+        await asyncio.to_thread(server.stop)
+
+
 @pytest.fixture
 def settings(service_settings: dict[str, Any]) -> Settings:
     """No Redis at all: no URL, and no embedded server."""

@@ -26,6 +26,8 @@ class Settings(BaseServiceSettings):
     cache_ttl_seconds: int = Field(default=60, gt=0)
     # After a Redis error, how long to serve from MongoDB before trying Redis again.
     cache_retry_seconds: float = Field(default=5.0, ge=0)
+    # How long one cache call may take before the read is served from MongoDB instead.
+    cache_timeout_seconds: float = Field(default=0.5, gt=0, le=10)
 
 
 @lru_cache

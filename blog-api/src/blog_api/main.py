@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from redis.asyncio import Redis
 
 from backend_shared.app import create_service_app
 from backend_shared.state import service_state
@@ -44,12 +45,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def open_cache(app: FastAPI) -> AsyncIterator[None]:
         redis = service_state(app).redis
+        # The cache's own connections: no socket timeout (redis-py's default is 5 s), each
+        # call has a deadline instead (see ResponseCache).
+        client = (
+            Redis.from_url(redis.url, socket_connect_timeout=2, socket_timeout=None)
+            if redis
+            else None
+        )
         app.state.cache = ResponseCache(
-            redis.client if redis is not None else None,
+            client,
             ttl_seconds=settings.cache_ttl_seconds,
             retry_seconds=settings.cache_retry_seconds,
+            timeout_seconds=settings.cache_timeout_seconds,
         )
-        yield
+        try:
+            yield
+        finally:
+            if client is not None:
+                await client.aclose()
 
     app = create_service_app(
         settings,

@@ -2,8 +2,8 @@
 and say how it went in `X-Cache` (HIT, MISS, or BYPASS when Redis is not there); a signed-in
 reader's view is personal (`following`, `favorited`), so it is never cached.
 
-A HIT is written out before FastAPI solves a single dependency: `CachedReadsRoute` sits first
-in the app's routes, and for an anonymous GET whose request shape (path and query string) a
+A HIT is written out before FastAPI solves a single dependency: `CachedReadsMiddleware` sits
+just outside the router, and for an anonymous GET whose request shape (path and query string) a
 route has already turned into a cache scope and variant, it sends the stored bytes as they
 are, with one Redis read. Anything else (a shape not seen yet, a miss, Redis down) goes on
 to the routes, which validate, load, store, and teach the shape for next time. The shared
@@ -19,16 +19,15 @@ from contextvars import ContextVar
 from bson import ObjectId
 from fastapi import FastAPI, Response
 from pydantic import BaseModel
-from starlette.routing import BaseRoute, Match
-from starlette.types import Receive, Scope, Send
+from starlette.middleware import Middleware
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from blog_api.services.cache import CacheStatus, ResponseCache
 
 JSON = "application/json"
 
-# The request shape a cacheable read is answering, set by CachedReadsRoute for the route.
+# The request shape a cacheable read is answering, set by CachedReadsMiddleware for the route.
 _request_key: ContextVar[str | None] = ContextVar("blog_cached_read", default=None)
-_PASSED_ON = "blog_api.cached_reads_passed_on"
 # The reads `cacheable_json` answers: the tags, the article lists, one article.
 _CACHEABLE_PATHS = re.compile(r"^/api/(tags|articles|articles/[^/]+)$")
 
@@ -61,25 +60,21 @@ def _hit_headers(length: int) -> list[tuple[bytes, bytes]]:
     ]
 
 
-class CachedReadsRoute(BaseRoute):
-    """Answers anonymous cache HITs first; passes everything else to the other routes."""
+class CachedReadsMiddleware:
+    """Answers anonymous cache HITs; passes everything else on to the routes.
 
-    def __init__(self, app: FastAPI) -> None:
+    It is the innermost middleware: inside the request id, security headers, CORS and the
+    access log, which wrap a HIT like any answer, and before the router, FastAPI's
+    exception handling and dependency solving, which a HIT does not need."""
+
+    def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if (
-            scope["type"] != "http"
-            or scope["method"] != "GET"
-            or _PASSED_ON in scope
-            or _CACHEABLE_PATHS.match(scope["path"]) is None
-            or any(key == b"authorization" for key, _ in scope["headers"])
-        ):
-            return Match.NONE, {}
-        return Match.FULL, {}
-
-    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
-        cache: ResponseCache = self.app.state.cache
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _cacheable(scope):
+            await self.app(scope, receive, send)
+            return
+        cache: ResponseCache = scope["app"].state.cache
         request_key = f"{scope['path']}?{scope['query_string'].decode('latin-1')}"
         read = cache.recall(request_key)
         body = await cache.hit(*read) if read is not None else None
@@ -89,13 +84,22 @@ class CachedReadsRoute(BaseRoute):
             )
             await send({"type": "http.response.body", "body": body})
             return
-        scope[_PASSED_ON] = True
         token = _request_key.set(request_key)
         try:
-            await self.app.router.app(scope, receive, send)
+            await self.app(scope, receive, send)
         finally:
             _request_key.reset(token)
 
 
+def _cacheable(scope: Scope) -> bool:
+    return (
+        scope["type"] == "http"
+        and scope["method"] == "GET"
+        and _CACHEABLE_PATHS.match(scope["path"]) is not None
+        and not any(key == b"authorization" for key, _ in scope["headers"])
+    )
+
+
 def serve_cache_hits_first(app: FastAPI) -> None:
-    app.router.routes.insert(0, CachedReadsRoute(app))
+    # add_middleware would make it the outermost; appended, it is the innermost.
+    app.user_middleware.append(Middleware(CachedReadsMiddleware))

@@ -3,8 +3,8 @@
 
 Projects write PyMongo async code and never branch on the engine. The embedded engine runs
 each operation as one atomic step and yields to the event loop once, so requests interleave
-between operations as they do on a server (docs/decisions/0006-embedded-engine-concurrency.md); in development it
-can keep its data in a snapshot file across restarts.
+between operations as they do on a server (docs/decisions/0006-embedded-engine-concurrency.md);
+in development it can keep its data in a snapshot file across restarts.
 """
 
 from __future__ import annotations

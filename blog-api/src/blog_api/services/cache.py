@@ -9,8 +9,9 @@ loaded old data before the write finds the version moved and stores nothing.
 Each stored body carries its expiry time (the TTL); the hash itself expires a TTL after its
 last store, so the entries of a scope nobody reads any more go away.
 
-Redis is an optimisation, never a dependency: any Redis error bypasses the cache (and says so
-in the log) for `retry_seconds`, during which reads go straight to MongoDB. Invalidations
+Redis is an optimisation, never a dependency: any Redis error, or an answer slower than
+`timeout_seconds`, bypasses the cache (and says so in the log) for `retry_seconds`, during
+which reads go straight to MongoDB. Invalidations
 that could not be sent are kept and sent before the cache is used again.
 """
 
@@ -72,9 +73,14 @@ class ResponseCache:
         *,
         ttl_seconds: int,
         retry_seconds: float,
+        timeout_seconds: float = 0.5,
         namespace: str = "blog-api:cache",
     ) -> None:
+        # Give `client` no socket timeout of its own: every call here runs under
+        # `timeout_seconds` instead (asyncio.timeout; redis-py's socket timeout wraps each
+        # send in asyncio.wait_for, a task per command on Python 3.11: a tenth of a HIT).
         self._client = client
+        self._timeout_seconds = timeout_seconds
         self.ttl_seconds = ttl_seconds
         self._retry_seconds = retry_seconds
         self._namespace = namespace
@@ -109,7 +115,8 @@ class ResponseCache:
         if client is None or not await self._usable():
             return None
         try:
-            stored = await client.hget(self._entries_key(scope), variant)
+            async with asyncio.timeout(self._timeout_seconds):
+                stored = await client.hget(self._entries_key(scope), variant)
         except _UNAVAILABLE as exc:
             self._unavailable(exc)
             return None
@@ -123,7 +130,8 @@ class ResponseCache:
         if client is None or not await self._usable():
             return CachedBody(await load(), CacheStatus.BYPASS)
         try:
-            body = _fresh_body(await client.hget(self._entries_key(scope), variant))
+            async with asyncio.timeout(self._timeout_seconds):
+                body = _fresh_body(await client.hget(self._entries_key(scope), variant))
         except _UNAVAILABLE as exc:
             self._unavailable(exc)
             return CachedBody(await load(), CacheStatus.BYPASS)
@@ -138,7 +146,8 @@ class ResponseCache:
     ) -> CachedBody:
         try:
             # Read before loading: a write after this point moves it, and the store is off.
-            version = await client.get(self._version_key(scope))
+            async with asyncio.timeout(self._timeout_seconds):
+                version = await client.get(self._version_key(scope))
         except _UNAVAILABLE as exc:
             self._unavailable(exc)
             return CachedBody(await load(), CacheStatus.BYPASS)
@@ -146,10 +155,11 @@ class ResponseCache:
         expires = int(time.time()) + self.ttl_seconds
         assert self._store is not None
         try:
-            await self._store(
-                keys=[self._version_key(scope), self._entries_key(scope)],
-                args=[_text(version), variant, b"%d\n" % expires + body, self.ttl_seconds],
-            )
+            async with asyncio.timeout(self._timeout_seconds):
+                await self._store(
+                    keys=[self._version_key(scope), self._entries_key(scope)],
+                    args=[_text(version), variant, b"%d\n" % expires + body, self.ttl_seconds],
+                )
         except _UNAVAILABLE as exc:
             self._unavailable(exc)
         return CachedBody(body, CacheStatus.MISS)
@@ -171,7 +181,10 @@ class ResponseCache:
         if self._pending:
             scopes = sorted(self._pending)
             try:
-                async with self._client.pipeline(transaction=False) as pipe:
+                async with (
+                    asyncio.timeout(self._timeout_seconds),
+                    self._client.pipeline(transaction=False) as pipe,
+                ):
                     for scope in scopes:
                         pipe.incr(self._version_key(scope))
                         pipe.delete(self._entries_key(scope))

@@ -98,6 +98,27 @@ async def test_writes_reach_the_disk_soon_after_without_a_shutdown(
     await running.close()
 
 
+async def test_save_now_writes_every_acknowledged_write_before_it_returns(
+    tmp_path: Path,
+) -> None:
+    running = EmbeddedClient()
+    await running["dev"].keep_in(SnapshotFile(tmp_path / "dev.bson"))
+    await running["dev"]["users"].insert_many([{"email": "ann@x.io"}, {"email": "bo@x.io"}])
+
+    assert running["dev"].save_now()  # no delay, no shutdown: as just before a SIGKILL
+    reader = EmbeddedClient()
+    assert await reader["dev"].keep_in(SnapshotFile(tmp_path / "dev.bson")) == 2
+    await reader.close()
+    await running.close()
+
+
+async def test_save_now_without_a_snapshot_says_nothing_was_saved() -> None:
+    client = EmbeddedClient()  # as in tests: everything in memory
+    await client["dev"]["users"].insert_one({"email": "ann@x.io"})
+    assert not client["dev"].save_now()
+    await client.close()
+
+
 class _HeldSnapshot(SnapshotFile):
     """Each save records the emails it writes, then waits for `finish` before writing."""
 

@@ -65,9 +65,5 @@ class Checkpoints:
     def _make_durable(self) -> None:
         if self.mongo is None or self.mongo.engine != "embedded":
             return
-        # The embedded engine's own snapshot, written now on this thread under the
-        # database's lock (engine internals: the engine has no public "save now").
-        database: Any = self.mongo.db
-        snapshot = getattr(database, "_snapshot", None)
-        if snapshot is not None:
-            database._locked(snapshot.save_from, (database._database,), {})
+        database: Any = self.mongo.db  # an EmbeddedDatabase
+        database.save_now()

@@ -9,6 +9,8 @@ import base64
 import hashlib
 import hmac
 import json
+import time
+from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
@@ -17,11 +19,52 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from backend_shared.app import create_service_app
+from backend_shared.auth import tokens as tokens_module
 from backend_shared.auth.keys import generate_private_key, private_pem
-from backend_shared.auth.tokens import TokenService
+from backend_shared.auth.tokens import JWKS_REFETCH_SECONDS, TokenService
 from backend_shared.errors import Unauthorized
 from backend_shared.settings import AccountSettings, TokenIssuerSettings, TokenVerifierSettings
+from backend_shared.state import service_state
 from backend_shared.testing.live import live_server
+
+
+class Clock:
+    """Now, as PyJWT and the token service both read it, moved forward at will (tokens are
+    issued before it moves: PyJWT encodes only real datetimes)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.offset = 0.0
+        self.monkeypatch = monkeypatch
+
+    def advance(self, seconds: float) -> None:
+        if not self.offset:
+            self._patch()
+        self.offset += seconds
+
+    def _patch(self) -> None:
+        clock = self
+
+        class ShiftedDatetime(datetime):
+            @classmethod
+            def now(cls, tz: Any = None) -> Any:
+                return datetime.now(tz) + timedelta(seconds=clock.offset)
+
+        class ShiftedTime:
+            @staticmethod
+            def time() -> float:
+                return time.time() + clock.offset
+
+            @staticmethod
+            def monotonic() -> float:
+                return time.monotonic() + clock.offset
+
+        self.monkeypatch.setattr(jwt.api_jwt, "datetime", ShiftedDatetime)
+        self.monkeypatch.setattr(tokens_module, "time", ShiftedTime)
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    return Clock(monkeypatch)
 
 
 def _pem(algorithm: str = "EdDSA") -> str:
@@ -159,6 +202,34 @@ async def test_a_verifier_fetches_the_issuers_jwks_and_keeps_old_tokens_through_
         stranger = issuer(_pem(), jwt_token_audiences=["orders"]).issue_access_token("u3")
         with pytest.raises(Unauthorized):
             await orders.verify(stranger.token)
+
+
+async def test_a_token_accepted_before_is_refused_once_it_expires(clock: Clock) -> None:
+    private = _pem()
+    issued = issuer(private).issue_access_token("u1")
+    orders = verifier("orders", jwt_public_key=_public_pem(private))
+    assert (await orders.verify(issued.token)).id == "u1"
+    assert (await orders.verify(issued.token)).id == "u1"
+    clock.advance(issued.expires_in)
+    with pytest.raises(Unauthorized, match="has expired"):
+        await orders.verify(issued.token)
+    with pytest.raises(Unauthorized, match="has expired"):
+        orders.verify_access_token(issued.token)
+
+
+async def test_once_the_issuer_stops_publishing_a_key_its_tokens_are_refused(clock: Clock) -> None:
+    app = _jwks_app(_pem(), previous=[])
+    with live_server(app) as base_url:
+        orders = verifier("orders", jwt_jwks_url=f"{base_url}/.well-known/jwks.json")
+        old_token = service_state(app).tokens.issue_access_token("u1").token  # type: ignore[union-attr]
+        assert (await orders.verify(old_token)).id == "u1"
+        # The issuer moves to a new key and drops the old one (its tokens leaked, say).
+        service_state(app).tokens = service_state(_jwks_app(_pem(), previous=[])).tokens
+        new_token = service_state(app).tokens.issue_access_token("u2").token  # type: ignore[union-attr]
+        clock.advance(JWKS_REFETCH_SECONDS)
+        assert (await orders.verify(new_token)).id == "u2"  # the verifier fetched the new set
+        with pytest.raises(Unauthorized):
+            await orders.verify(old_token)
 
 
 def test_development_keeps_its_generated_key_pair(tmp_path: Any) -> None:

@@ -7,6 +7,7 @@ with only Redis says `database=False, tokens=False`."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
@@ -44,6 +45,14 @@ from backend_shared.settings import (
 from backend_shared.state import ServiceState
 
 logger = logging.getLogger("backend_shared.app")
+
+# Python's collector makes a young-generation pass every 700 net allocations. With requests in
+# flight, each pass finds their objects alive and promotes them, and the promoted objects add
+# up to full passes over the whole heap (with the embedded engine: every stored document).
+# Measured on `GET /tasks` (wrk -c32, 50,000 stored tasks): 150 us of CPU per request and
+# 200 ms pauses. A request frees what it allocates, so with room for this many objects it is
+# over before any pass: cycles are still collected, a little later.
+GC_YOUNG_OBJECTS = 50_000
 
 IndexSetup = Callable[[Database], Awaitable[None]]
 ExtraLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -84,6 +93,7 @@ def create_service_app(
     project's error format (problem+json unless given). `body_limits` are (path regex,
     bytes) pairs that override `max_body_bytes` for some routes."""
     configure_logging(settings.log_level)
+    _make_room_for_requests_in_flight()
     state = ServiceState(settings=settings)
     try:
         _check_opt_ins(settings, database=database, redis=redis, accounts=accounts)
@@ -179,6 +189,11 @@ def create_service_app(
         _document_body_errors(router, body_errors)
         app.include_router(router)
     return app
+
+
+def _make_room_for_requests_in_flight() -> None:
+    young, *older = gc.get_threshold()
+    gc.set_threshold(max(young, GC_YOUNG_OBJECTS), *older)
 
 
 def _check_opt_ins(settings: CoreSettings, *, database: bool, redis: bool, accounts: bool) -> None:

@@ -8,16 +8,19 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from bson import ObjectId
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from backend_shared.accounts import service
-from backend_shared.auth.dependencies import CurrentPrincipal
-from backend_shared.deps import DbDep
+from backend_shared.auth.dependencies import BearerToken, verify_bearer
+from backend_shared.auth.tokens import Principal
+from backend_shared.db import Database
 from backend_shared.errors import Forbidden, Unauthorized
 from backend_shared.ids import parse_object_id
 
 
-async def get_current_account(principal: CurrentPrincipal, db: DbDep) -> dict[str, Any]:
+async def get_current_account(*, principal: Principal, db: Database) -> dict[str, Any]:
+    """The account a verified token speaks for, read and checked (the one rule for every
+    route and socket)."""
     user_id = parse_object_id(principal.id)
     if user_id is None:  # a valid signature on a subject this service never issued
         raise Unauthorized("The access token is invalid")
@@ -25,7 +28,14 @@ async def get_current_account(principal: CurrentPrincipal, db: DbDep) -> dict[st
     return service.check_session(account=account, principal=principal)
 
 
-CurrentAccount = Annotated[dict[str, Any], Depends(get_current_account)]
+async def current_account(request: Request, token: BearerToken) -> dict[str, Any]:
+    # One dependency for the token, its verification and the account (see
+    # get_current_principal); `app.state.db` is read per request, as `get_db` reads it.
+    principal = await verify_bearer(request, token)
+    return await get_current_account(principal=principal, db=request.app.state.db)
+
+
+CurrentAccount = Annotated[dict[str, Any], Depends(current_account)]
 
 
 async def current_user_id(account: CurrentAccount) -> ObjectId:

@@ -31,6 +31,11 @@ REQUIRED_CLAIMS = ["sub", "exp", "iat", "jti", "type", "iss", "aud"]
 # An unknown `kid` refetches the issuer's JWKS at most this often: random kids cannot
 # turn every request into a call to the issuer.
 JWKS_REFETCH_SECONDS = 10.0
+# A client sends the same access token with every request for its whole life: a token that
+# passed every check is remembered (keyed by its exact text, its expiry checked at each
+# use), as API gateways do (Envoy's jwt_authn `jwt_cache_config`), instead of having its
+# signature and claims checked again each time. This many, the oldest forgotten first.
+VERIFIED_TOKENS_KEPT = 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,7 @@ class TokenService:
         self.access_ttl_seconds = access_ttl_seconds
         self._jwks = jwt.PyJWKClient(jwks_url, cache_keys=True) if jwks_url else None
         self._fetched_keys: dict[str, Any] = {}
+        self._verified: dict[str, Principal] = {}
         self._last_fetch = float("-inf")
         # Requests that meet a new kid together wait for one fetch instead of failing.
         self._fetching = asyncio.Lock()
@@ -133,15 +139,34 @@ class TokenService:
 
     def verify_access_token(self, token: str) -> Principal:
         """Verify with the keys at hand (no network); Unauthorized on any failure."""
-        return self._decode(token, self._local_key(self._kid(token)))
+        principal = self._remembered(token)
+        if principal is not None:
+            return principal
+        return self._remember(token, self._decode(token, self._local_key(self._kid(token))))
 
     async def verify(self, token: str) -> Principal:
         """Verify, fetching the issuer's JWKS (off the event loop) for a new `kid`."""
+        principal = self._remembered(token)
+        if principal is not None:
+            return principal
         kid = self._kid(token)
         key = self._local_key(kid, required=False)
         if key is None:
             key = await self._fetch_key(kid)
-        return self._decode(token, key)
+        return self._remember(token, self._decode(token, key))
+
+    def _remembered(self, token: str) -> Principal | None:
+        principal = self._verified.get(token)
+        if principal is not None and principal.expires_at <= time.time():  # as PyJWT's check
+            self._verified.pop(token, None)
+            raise Unauthorized("The access token has expired")
+        return principal
+
+    def _remember(self, token: str, principal: Principal) -> Principal:
+        if len(self._verified) >= VERIFIED_TOKENS_KEPT:
+            self._verified.pop(next(iter(self._verified)), None)
+        self._verified[token] = principal
+        return principal
 
     @staticmethod
     def _kid(token: str) -> str:
@@ -181,6 +206,7 @@ class TokenService:
             logger.warning("could not fetch the issuer's JWKS: %s", exc)
             raise Unauthorized("The access token cannot be verified now") from None
         self._fetched_keys = {key.key_id: key.key for key in fetched if key.key_id}
+        self._verified.clear()  # a key the issuer dropped verifies nothing from now on
         return self._local_key(kid)
 
     def _decode(self, token: str, key: Any) -> Principal:

@@ -24,8 +24,8 @@ from backend_shared.auth.refresh import RefreshTokenStore
 from backend_shared.auth.tokens import TokenService
 from backend_shared.db import Database, connect_mongo
 from backend_shared.errors import ErrorRenderer, install_error_handlers, render_problem_json
-from backend_shared.health import router as health_router
-from backend_shared.logs import configure_logging
+from backend_shared.health import add_health_routes
+from backend_shared.logs import configure_logging, turn_off_server_access_log
 from backend_shared.middleware import (
     BodySizeLimitMiddleware,
     RequestContextMiddleware,
@@ -106,6 +106,7 @@ def create_service_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        turn_off_server_access_log()
         try:
             if database and isinstance(settings, MongoSettings):
                 state.mongo = await connect_mongo(
@@ -182,7 +183,7 @@ def create_service_app(
     body_errors = (
         error_responses(400, 413) if body_error_responses is None else body_error_responses
     )
-    app.include_router(health_router)
+    add_health_routes(app)
     if state.tokens is not None and state.tokens.keys.jwks()["keys"]:
         app.include_router(jwks_router)
     for router in routers:

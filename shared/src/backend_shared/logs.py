@@ -154,5 +154,15 @@ def configure_logging(level: str = "INFO") -> None:
     handler = _JsonHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     root.addHandler(handler)
-    # uvicorn's own access log would repeat ours without the request id.
-    logging.getLogger("uvicorn.access").disabled = True
+    turn_off_server_access_log()
+
+
+def turn_off_server_access_log() -> None:
+    """uvicorn's own access line would repeat ours without the request id. Left with no
+    handler (as `--no-access-log` leaves it), uvicorn does not even build that line. The
+    app calls this again at start-up: a server started with an app object configures its
+    logging after the app was made."""
+    access = logging.getLogger("uvicorn.access")
+    access.handlers.clear()
+    access.propagate = False
+    access.disabled = True

@@ -159,8 +159,15 @@ def main() -> None:
     clock = DatabaseClock()
     if os.environ.get("MONGODB_URL"):
         monitoring.register(CommandTimes(clock))
-    # uvicorn's defaults (uvloop and httptools when installed), as `make run` and the image.
-    uvicorn.run(bench_app(clock), host="127.0.0.1", port=args.port, log_level="warning")
+    # As `make run` and the image serve it: uvicorn's defaults (uvloop and httptools when
+    # installed) and --no-proxy-headers (the app decides which X-Forwarded-For to believe).
+    uvicorn.run(
+        bench_app(clock),
+        host="127.0.0.1",
+        port=args.port,
+        log_level="warning",
+        proxy_headers=False,
+    )
 
 
 if __name__ == "__main__":

@@ -137,3 +137,7 @@ class TaskFilters(QueryModel):
     # Matched as a MongoDB regular expression, which may not hold a NUL and has a size cap.
     search: str | None = Field(default=None, max_length=200, pattern=r"^[^\x00]*$")
     sort: TaskSort = TaskSort.CREATED_AT_DESC
+
+
+class TaskListQuery(PageParams, TaskFilters):
+    """`GET /tasks`'s whole query string, the filters and the page, read as one model."""

@@ -9,11 +9,10 @@ from fastapi import APIRouter, Query, status
 from backend_shared.accounts.dependencies import CurrentUserId
 from backend_shared.deps import DbDep
 from backend_shared.openapi import error_responses
-from backend_shared.pagination import PageDep
 from crud_api.dependencies import OwnedTask
 from crud_api.models.tasks import (
     TaskCreate,
-    TaskFilters,
+    TaskListQuery,
     TaskPublic,
     TasksPage,
     TaskUpdate,
@@ -36,13 +35,10 @@ async def create_task(data: TaskCreate, owner_id: CurrentUserId, db: DbDep) -> T
 
 @router.get("", summary="List my tasks", responses=error_responses(401, 422))
 async def list_tasks(
-    owner_id: CurrentUserId,
-    db: DbDep,
-    page: PageDep,
-    filters: Annotated[TaskFilters, Query()],
+    owner_id: CurrentUserId, db: DbDep, query: Annotated[TaskListQuery, Query()]
 ) -> TasksPage:
-    items, total = await tasks.list_tasks(db=db, owner_id=owner_id, filters=filters, page=page)
-    return tasks_page(items, total=total, page=page)
+    items, total = await tasks.list_tasks(db=db, owner_id=owner_id, filters=query, page=query)
+    return tasks_page(items, total=total, page=query)
 
 
 @router.get("/{task_id}", summary="One of my tasks", responses=error_responses(401, 404))

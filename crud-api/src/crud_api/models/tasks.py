@@ -95,7 +95,7 @@ class TaskPublic(BaseModel):
         }
     )
 
-    id: ObjectIdStr
+    id: ObjectIdStr = Field(validation_alias="_id")  # read from a stored task, written as `id`
     title: str
     description: str
     status: TaskStatus
@@ -108,7 +108,7 @@ class TaskPublic(BaseModel):
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> TaskPublic:
         # The stored fields the schema does not name (owner_id, priority_rank) are ignored.
-        return cls.model_validate({**doc, "id": doc["_id"]})
+        return cls.model_validate(doc)
 
 
 TasksPage = Page[TaskPublic]
@@ -119,7 +119,7 @@ def tasks_page(docs: list[dict[str, Any]], *, total: int, page: PageParams) -> T
     task (the list path's biggest cost after the database)."""
     return TasksPage.model_validate(
         {
-            "items": [{**doc, "id": doc["_id"]} for doc in docs],
+            "items": docs,
             "total": total,
             "limit": page.limit,
             "offset": page.offset,

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
@@ -72,8 +72,3 @@ def add_health_routes(app: FastAPI) -> None:
     for path, endpoint, options in _ROUTES:
         app.add_api_route(path, endpoint, methods=["GET"], tags=["health"], **options)
 
-
-# The same routes as a router, for code that imports it (the microservices' gateway).
-router = APIRouter(tags=["health"])
-for _path, _endpoint, _options in _ROUTES:
-    router.add_api_route(_path, _endpoint, methods=["GET"], **_options)

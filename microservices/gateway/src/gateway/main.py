@@ -18,7 +18,6 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 from backend_shared.health import Health
-from backend_shared.health import router as shared_health
 from backend_shared.state import service_state
 from gateway.config import Settings, get_settings
 from gateway.docs import MergedDocs
@@ -157,6 +156,8 @@ def create_app(
 def _replaced(route: Any) -> bool:
     if getattr(route, "path", None) in {"/openapi.json", "/docs", "/redoc"}:
         return True
-    if isinstance(route, APIRoute):  # FastAPI versions that copy included routes
-        return route.path in {"/health", "/ready"} and route.tags == ["health"]
-    return getattr(route, "original_router", None) is shared_health
+    return (
+        isinstance(route, APIRoute)
+        and route.path in {"/health", "/ready"}
+        and route.tags == ["health"]
+    )

@@ -54,7 +54,7 @@ class FixedWindowLimiter:
         self.limit = limit
         self.namespace = namespace
         self.sync_seconds = sync_seconds
-        self._clock = clock
+        self.clock = clock  # tests hold it still
         self._window = self._current_window()
         self._counts: dict[str, _Count] = {}
         # One sync at a time: two would both push the same unsynced counts.
@@ -68,7 +68,7 @@ class FixedWindowLimiter:
         self._roll_window()
         count = self._counts.setdefault(client, _Count())
         if count.shared + count.unsynced >= self.limit:
-            retry_after = WINDOW_SECONDS - int(self._clock()) % WINDOW_SECONDS
+            retry_after = WINDOW_SECONDS - int(self.clock()) % WINDOW_SECONDS
             raise RateLimited(retry_after=retry_after)
         count.unsynced += 1
 
@@ -113,7 +113,7 @@ class FixedWindowLimiter:
             self._counts = {}
 
     def _current_window(self) -> int:
-        return int(self._clock()) // WINDOW_SECONDS
+        return int(self.clock()) // WINDOW_SECONDS
 
     def _key(self, client: str, window: int) -> str:
         return f"rl:{self.namespace}:{client}:{window}"

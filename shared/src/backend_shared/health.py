@@ -71,4 +71,3 @@ def add_health_routes(app: FastAPI) -> None:
     its instructions, and load balancers ask for it many times a second."""
     for path, endpoint, options in _ROUTES:
         app.add_api_route(path, endpoint, methods=["GET"], tags=["health"], **options)
-

@@ -10,7 +10,6 @@ import pytest
 
 from catalog.config import Settings
 from catalog.main import create_app
-from shop_platform.runtime import ShopRuntime
 from shop_platform.testing import IdentityKeys
 
 
@@ -23,12 +22,6 @@ def keys() -> IdentityKeys:
 def app(service_settings: dict[str, Any], keys: IdentityKeys) -> Any:
     settings = Settings(**{**service_settings, **keys.verifier_settings()})
     return create_app(settings, run_workers=False)
-
-
-@pytest.fixture
-def runtime(app: Any, client: httpx.AsyncClient) -> ShopRuntime:
-    shop: ShopRuntime = app.state.shop
-    return shop
 
 
 @pytest.fixture

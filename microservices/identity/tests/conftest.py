@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
 from backend_shared.auth.keys import private_pem
 from identity.config import Settings
 from identity.main import create_app
-from shop_platform.runtime import ShopRuntime
 from shop_platform.testing import IdentityKeys
 
 ADMIN = {"admin_email": "root@example.com", "admin_password": "root-password-1"}
@@ -30,9 +28,3 @@ def settings_values(service_settings: dict[str, Any], keys: IdentityKeys) -> dic
 @pytest.fixture
 def app(settings_values: dict[str, Any]) -> Any:
     return create_app(Settings(**settings_values), run_workers=False)
-
-
-@pytest.fixture
-def runtime(app: Any, client: httpx.AsyncClient) -> ShopRuntime:
-    shop: ShopRuntime = app.state.shop
-    return shop

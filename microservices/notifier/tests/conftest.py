@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 
 from notifier.config import Settings
 from notifier.main import create_app
-from shop_platform.runtime import ShopRuntime
 from shop_platform.testing import IdentityKeys, Mailbox
 
 
@@ -44,9 +42,3 @@ def settings_values(
 @pytest.fixture
 def app(settings_values: dict[str, Any]) -> Any:
     return create_app(Settings(**settings_values), run_workers=False)
-
-
-@pytest.fixture
-def runtime(app: Any, client: httpx.AsyncClient) -> ShopRuntime:
-    shop: ShopRuntime = app.state.shop
-    return shop

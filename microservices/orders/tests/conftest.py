@@ -13,7 +13,6 @@ from orders.config import Settings
 from orders.main import create_app
 from orders.services.catalog_client import CatalogClient
 from shop_platform.breaker import CircuitBreaker
-from shop_platform.runtime import ShopRuntime
 from shop_platform.testing import IdentityKeys
 from shop_platform.upstream import Upstream
 
@@ -75,12 +74,6 @@ async def shop_client(
         )
     )
     return client
-
-
-@pytest.fixture
-def runtime(app: Any, client: httpx.AsyncClient) -> ShopRuntime:
-    shop: ShopRuntime = app.state.shop
-    return shop
 
 
 @pytest.fixture

@@ -126,3 +126,51 @@ async def test_docs_show_every_services_api_in_one_document(client: httpx.AsyncC
     assert "**Not shown now** (did not answer): notifier." in document["info"]["description"]
     html = await client.get("/docs")
     assert "swagger-ui" in html.text
+
+
+async def test_clients_that_hang_up_mid_upload_do_not_open_the_services_breaker(
+    app: Any, client: httpx.AsyncClient, keys: IdentityKeys
+) -> None:
+    # Straight to the ASGI app: a client that sends one chunk of its body, then disconnects.
+    headers = [(b"host", b"gateway"), (b"transfer-encoding", b"chunked")] + [
+        (name.lower().encode(), value.encode()) for name, value in keys.headers().items()
+    ]
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/orders/echo",
+        "raw_path": b"/orders/echo",
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("203.0.113.9", 50000),
+        "server": ("gateway", 80),
+    }
+
+    async def hang_up_mid_upload() -> int:
+        messages = iter(
+            [
+                {"type": "http.request", "body": b"x" * 1000, "more_body": True},
+                {"type": "http.disconnect"},
+            ]
+        )
+        started: list[int] = []
+
+        async def receive() -> dict[str, Any]:
+            return next(messages)
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                started.append(message["status"])
+
+        await app(dict(scope), receive, send)
+        return started[0]
+
+    # More than BREAKER_FAILURES (2) of them: each is the client's doing, not orders'.
+    assert [await hang_up_mid_upload() for _ in range(3)] == [400, 400, 400]
+    echoed = await client.post("/orders/echo", content=b"whole", headers=keys.headers())
+    assert echoed.status_code == 200
+    assert echoed.json()["bytes"] == 5

@@ -27,7 +27,13 @@ from yarl import URL
 
 from backend_shared.auth.tokens import TokenService
 from backend_shared.deps import resolve_client_address
-from backend_shared.errors import AppError, NotFound, ServiceUnavailable, Unauthorized
+from backend_shared.errors import (
+    AppError,
+    BadRequest,
+    NotFound,
+    ServiceUnavailable,
+    Unauthorized,
+)
 from backend_shared.logs import request_id_var
 from gateway.config import Settings
 from gateway.ratelimit import FixedWindowLimiter
@@ -61,6 +67,11 @@ SEND_WHOLE_BYTES = 64 * 1024
 
 class GatewayTimeout(AppError):
     status, code = 504, "gateway_timeout"
+
+
+class ClientWentAway(Exception):
+    """The client disconnected before its whole body was sent on: its failure, not the
+    upstream's, so it must not count against the upstream's circuit breaker."""
 
 
 def is_internal(name: str) -> bool:
@@ -159,6 +170,8 @@ class Proxy:
                 f"{route.upstream} did not answer within {route.timeout_seconds:g} s"
             ) from None
         except aiohttp.ClientError as exc:
+            if isinstance(exc.__cause__, ClientWentAway):  # aiohttp wraps the body's error
+                raise BadRequest("The request body ended before it was complete") from None
             breaker.record_failure()
             logger.warning("%s is unreachable: %s", route.upstream, exc)
             raise ServiceUnavailable(
@@ -249,7 +262,7 @@ async def _request_body(receive: Receive) -> AsyncIterator[bytes]:
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise aiohttp.ClientPayloadError("the client went away while sending its body")
+            raise ClientWentAway
         body: bytes = message.get("body", b"")
         if body:
             yield body
